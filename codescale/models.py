@@ -9,7 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, field_validator,
+                      model_validator)
 
 IOStyle = Literal["stdin", "call"]
 
@@ -45,21 +46,29 @@ class Problem(Frozen):
     title: str = ""
     statement: str = Field(min_length=1)
     io: IOStyle
-    entry_point: str | None = None
+    entry_point: str | None = Field(default=None, validate_default=True)
     starter_code: str = ""
     public_tests: tuple[TestCase, ...] = ()
     hidden_tests: tuple[TestCase, ...] = ()
+    check_code: str | None = Field(
+        default=None,
+        description="a benchmark's own test program, run after the candidate; "
+        "it passes when it ends without error (HumanEval's `check`)",
+    )
     time_limit_s: float = Field(default=2.0, gt=0)
     memory_limit_mb: int = Field(default=256, gt=0)
     source: str = ""
 
-    @model_validator(mode="after")
-    def _entry_point_matches_style(self) -> Problem:
-        if self.io == "call" and not self.entry_point:
+    @field_validator("entry_point")
+    @classmethod
+    def _entry_point_matches_style(cls, entry_point: str | None,
+                                   info: ValidationInfo) -> str | None:
+        io = info.data.get("io")
+        if io == "call" and not entry_point:
             raise ValueError("a 'call' problem needs an entry_point")
-        if self.io == "stdin" and self.entry_point:
+        if io == "stdin" and entry_point:
             raise ValueError("a 'stdin' problem takes no entry_point")
-        return self
+        return entry_point
 
 
 class Candidate(Frozen):

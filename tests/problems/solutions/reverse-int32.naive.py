@@ -1,0 +1,3 @@
+def reverse(x: int) -> int:
+    sign = -1 if x < 0 else 1
+    return sign * int(str(abs(x))[::-1])
