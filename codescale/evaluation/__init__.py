@@ -1,0 +1,1 @@
+"""Scoring stored runs: pass@k, scaling curves, exports for official harnesses."""
