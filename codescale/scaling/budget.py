@@ -1,0 +1,73 @@
+"""Spending of one `solve` call: cost per problem, and whether a cap has been reached."""
+
+import time
+from collections.abc import Callable
+
+from codescale.llm.protocol import GenerationResult
+from codescale.models import Cost
+from codescale.scaling.config import BudgetCaps
+
+
+def generation_cost(result: GenerationResult) -> Cost:
+    """Tokens and calls of one generation request (a cached result costs nothing)."""
+    if result.cached:
+        return Cost()
+    return Cost(prompt_tokens=result.prompt_tokens,
+                completion_tokens=sum(c.completion_tokens for c in result.completions),
+                llm_calls=1)
+
+
+class Budget:
+    """Adds up cost per problem and checks the run-wide caps before each batch."""
+
+    def __init__(self, caps: BudgetCaps, clock: Callable[[], float] = time.monotonic) -> None:
+        self.caps = caps
+        self._clock = clock
+        self._start = clock()
+        self._spent: dict[str, Cost] = {}
+        self.stopped: str | None = None
+
+    def charge(self, problem_id: str, cost: Cost) -> None:
+        """Add `cost` to a problem's account."""
+        self._spent[problem_id] = self._spent.get(problem_id, Cost()) + cost
+
+    def total(self) -> Cost:
+        """Everything spent so far, wall time included."""
+        spent = sum(self._spent.values(), Cost())
+        return spent.model_copy(update={"wall_time_s": self._clock() - self._start})
+
+    def cost_of(self, problem_id: str, problems: int) -> Cost:
+        """A problem's cost; the wall time of the shared batches is split evenly."""
+        share = (self._clock() - self._start) / max(problems, 1)
+        return self._spent.get(problem_id, Cost()).model_copy(update={"wall_time_s": share})
+
+    def exhausted(self) -> str | None:
+        """Which cap is reached, as a sentence, or None; the first cap hit is remembered."""
+        if self.stopped is None:
+            self.stopped = self._over_cap()
+        return self.stopped
+
+    def _over_cap(self) -> str | None:
+        total, caps = self.total(), self.caps
+        tokens = total.prompt_tokens + total.completion_tokens
+        if caps.tokens is not None and tokens >= caps.tokens:
+            return f"token budget reached ({tokens} of {caps.tokens})"
+        if caps.llm_calls is not None and total.llm_calls >= caps.llm_calls:
+            return f"LLM call budget reached ({total.llm_calls} of {caps.llm_calls})"
+        if caps.executions is not None and total.executions >= caps.executions:
+            return f"execution budget reached ({total.executions} of {caps.executions})"
+        if caps.wall_time_s is not None and total.wall_time_s >= caps.wall_time_s:
+            return f"wall-time budget reached ({total.wall_time_s:.1f}s of {caps.wall_time_s}s)"
+        return None
+
+    def calls_left(self) -> int | None:
+        """How many more generation requests the call cap allows (None: unlimited)."""
+        if self.caps.llm_calls is None:
+            return None
+        return max(self.caps.llm_calls - self.total().llm_calls, 0)
+
+    def executions_left(self) -> int | None:
+        """How many more program runs the execution cap allows (None: unlimited)."""
+        if self.caps.executions is None:
+            return None
+        return max(self.caps.executions - self.total().executions, 0)

@@ -1,0 +1,44 @@
+"""Settings of the S* pipeline; every default follows the S* paper (Li et al., 2025)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SelectorName = Literal["sstar", "first", "random", "public_tests", "majority", "codet",
+                       "llm_judge", "oracle"]
+SELECTORS: tuple[SelectorName, ...] = ("sstar", "first", "random", "public_tests", "majority",
+                                       "codet", "llm_judge", "oracle")
+
+
+class BudgetCaps(BaseModel):
+    """Spending limits for one `solve` call; None means unlimited."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tokens: int | None = Field(default=None, ge=0, description="prompt + completion tokens")
+    llm_calls: int | None = Field(default=None, ge=0, description="generation requests")
+    executions: int | None = Field(default=None, ge=0, description="program runs, one per input")
+    wall_time_s: float | None = Field(default=None, ge=0)
+
+
+class ScalingConfig(BaseModel):
+    """How many programs to sample, how to debug them, and how to pick one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int = Field(default=16, ge=1, description="samples per problem")
+    temperature: float = Field(default=0.7, ge=0.0)
+    top_p: float = Field(default=0.95, gt=0.0, le=1.0)
+    max_tokens: int = Field(default=1024, ge=1, description="per completion")
+    rounds: int = Field(default=2, ge=0, description="debug rounds on public tests")
+    seed: int = 0
+    selector: SelectorName = "sstar"
+    baselines: tuple[SelectorName, ...] = Field(
+        default=(), description="further strategies answered on the same pool and stored")
+    llm_inputs: int = Field(default=10, ge=0, description="inputs the LLM is asked to synthesize")
+    hypothesis_inputs: int = Field(default=10, ge=0, description="inputs fuzzed from public tests")
+    judge_temperature: float = Field(default=0.0, ge=0.0,
+                                     description="for adjudication and input synthesis")
+    feedback_chars: int = Field(default=1500, ge=100,
+                                description="longest input/output quoted in a revision prompt")
+    budget: BudgetCaps = BudgetCaps()

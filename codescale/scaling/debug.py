@@ -1,0 +1,47 @@
+"""Stage 2: iterative debugging; failing candidates are revised from a failing public test."""
+
+from codescale.llm.protocol import GenerationRequest
+from codescale.models import Status
+from codescale.scaling.pool import PoolEntry, ProblemPool
+from codescale.scaling.prompts import failure_report, revision_messages
+from codescale.scaling.public import run_public
+from codescale.scaling.runner import Runner
+from codescale.scaling.sample import admit, sampling_params
+
+
+def _revision_request(runner: Runner, pool: ProblemPool, entry: PoolEntry) -> GenerationRequest:
+    """One revision prompt quoting the first failing public test; `copies` samples from it."""
+    executions = pool.public[entry.candidate.id]
+    test, execution = next((t, e) for t, e in zip(pool.public_tests, executions, strict=True)
+                           if e.status != Status.PASSED)
+    report = failure_report(pool.problem, test, execution, runner.config.feedback_chars)
+    return GenerationRequest(messages=revision_messages(pool.problem, entry.candidate.code, report),
+                             params=sampling_params(runner, entry.copies))
+
+
+def _failing(runner: Runner, pool: ProblemPool, round_: int) -> list[PoolEntry]:
+    """Entries of the previous round that ran, failed a public test, and are not revised yet."""
+    return [e for e in pool.entries
+            if e.candidate.round == round_ - 1 and e.candidate.id in pool.public
+            and not pool.passes_public(e.candidate.id)
+            and runner.store.step(f"revise:{e.candidate.id}") is None]
+
+
+def debug_round(runner: Runner, pools: list[ProblemPool], round_: int) -> None:
+    """Revise every failing candidate of every problem as ONE batch, then test the revisions."""
+    todo = [(pool, entry) for pool in pools for entry in _failing(runner, pool, round_)]
+    requests = [(pool.problem.id, _revision_request(runner, pool, entry)) for pool, entry in todo]
+    results = runner.generate(f"debug round {round_}", requests)
+    for (pool, entry), result in zip(todo, results, strict=True):
+        if result is not None:
+            landed = admit(runner, pool, result, round_, entry.candidate.id)
+            runner.store.mark_step(f"revise:{entry.candidate.id}", landed)
+    run_public(runner, pools)
+
+
+def debug(runner: Runner, pools: list[ProblemPool]) -> None:
+    """Up to `rounds` rounds of revision; a candidate leaves once it passes every public test."""
+    for round_ in range(1, runner.config.rounds + 1):
+        if runner.budget.exhausted():
+            return
+        debug_round(runner, pools, round_)

@@ -1,0 +1,53 @@
+"""LLM judge without execution: the model reads the sampled programs and names the correct one."""
+
+import re
+
+from codescale.llm.protocol import GenerationRequest, SamplingParams
+from codescale.models import Answer
+from codescale.scaling.answer import abstain, choose, share
+from codescale.scaling.pool import ProblemPool
+from codescale.scaling.prompts import judge_messages
+from codescale.scaling.runner import Runner
+
+_CHOICE = re.compile(r"answer\W{0,5}(?:is\W{0,3})?(?:program\s+)?#?(\d+)", re.IGNORECASE)
+
+
+def parse_choice(text: str, count: int) -> int | None:
+    """The 0-based program index of the judge's last `Answer: <number>`, if in range."""
+    found = _CHOICE.findall(text)
+    if not found:
+        return None
+    number = int(found[-1])
+    return number - 1 if 1 <= number <= count else None
+
+
+def llm_judge(runner: Runner, pools: list[ProblemPool]) -> list[Answer]:
+    """For each problem, ask the LLM (one batch for all problems) which sampled program is right."""
+    config = runner.config
+    asking = [pool for pool in pools if len(pool.sampled()) > 1]
+    results = runner.generate("llm judge", [
+        (pool.problem.id, GenerationRequest(
+            messages=judge_messages(pool.problem, [e.candidate.code for e in pool.sampled()],
+                                    config.feedback_chars),
+            params=SamplingParams(temperature=config.judge_temperature,
+                                  max_tokens=config.max_tokens, seed=config.seed)))
+        for pool in asking])
+    replies = {pool.problem.id: result.completions[0].text
+               for pool, result in zip(asking, results, strict=True)
+               if result is not None and result.completions}
+    answers = []
+    for pool in pools:
+        sampled = pool.sampled()
+        if not sampled:
+            answers.append(abstain(pool, "llm_judge", "no sample contained a program"))
+            continue
+        reply = replies.get(pool.problem.id)
+        index = parse_choice(reply, len(sampled)) if reply is not None else None
+        reason = (f"judge chose program {index + 1} of {len(sampled)}" if index is not None else
+                  "only one program" if len(sampled) == 1 else
+                  "judge answer unreadable; first sample kept" if reply is not None else
+                  "budget reached before judging; first sample kept")
+        entry = sampled[index or 0]
+        confidence = share(1, len(sampled)) if index is None else 1.0 - share(1, len(sampled) + 1)
+        answers.append(choose(pool, "llm_judge", entry, confidence, reason))
+    return answers

@@ -1,0 +1,84 @@
+"""The S* pipeline: sample, debug, synthesize inputs, select; all problems batched together."""
+
+from collections.abc import Callable, Sequence
+
+from codescale.execution.protocol import Sandbox
+from codescale.llm.protocol import Generator
+from codescale.models import Answer, Problem
+from codescale.scaling import select
+from codescale.scaling.adjudicate import sstar
+from codescale.scaling.budget import Budget
+from codescale.scaling.config import ScalingConfig, SelectorName
+from codescale.scaling.debug import debug
+from codescale.scaling.errors import ScalingError
+from codescale.scaling.judge import llm_judge
+from codescale.scaling.oracle import oracle
+from codescale.scaling.pool import PoolEntry, ProblemPool
+from codescale.scaling.public import run_public
+from codescale.scaling.runner import Progress, Runner
+from codescale.scaling.sample import sample
+from codescale.scaling.synthesize import synthesize
+from codescale.store import RunStore
+
+Strategy = Callable[[Runner, list[ProblemPool]], list[Answer]]
+
+
+def _each(choose: Callable[[ProblemPool, int], Answer]) -> Strategy:
+    """A strategy that needs no LLM, applied to each pool with the run seed."""
+    return lambda runner, pools: [choose(pool, runner.config.seed) for pool in pools]
+
+
+STRATEGIES: dict[SelectorName, Strategy] = {
+    "sstar": sstar,
+    "first": _each(select.first),
+    "random": _each(select.random_sample),
+    "public_tests": _each(select.public_tests),
+    "majority": _each(select.majority),
+    "codet": _each(select.codet),
+    "llm_judge": llm_judge,
+    "oracle": oracle,
+}
+
+
+def load_pools(problems: Sequence[Problem], store: RunStore) -> list[ProblemPool]:
+    """A pool per problem, holding the candidates an earlier run already recorded."""
+    ids = [problem.id for problem in problems]
+    repeated = sorted({pid for pid in ids if ids.count(pid) > 1})
+    if repeated:
+        raise ScalingError(f"problem ids must be unique; repeated: {', '.join(repeated)}")
+    return [ProblemPool(problem=problem,
+                        entries=[PoolEntry(candidate=candidate, copies=copies)
+                                 for candidate, copies in store.candidates(problem.id)])
+            for problem in problems]
+
+
+def _settle(runner: Runner, answer: Answer, problems: int) -> Answer:
+    """Attach the problem's cost and any budget stop to an answer, and record it."""
+    stop = runner.budget.stopped
+    reason = f"{answer.reason}; stopped early: {stop}" if stop else answer.reason
+    settled = answer.model_copy(update={
+        "cost": runner.budget.cost_of(answer.problem_id, problems), "reason": reason})
+    runner.store.put_answer(settled)
+    return settled
+
+
+def solve(problems: Sequence[Problem], config: ScalingConfig, generator: Generator,
+          sandbox: Sandbox, store: RunStore, progress: Progress | None = None) -> list[Answer]:
+    """Solve every problem; returns the `config.selector` answer per problem, in order.
+
+    The `config.baselines` strategies answer from the same pool and are recorded in the
+    store. Work recorded in `store` by an earlier run is reused, so a rerun resumes.
+    """
+    runner = Runner(config, generator, sandbox, store, Budget(config.budget), progress)
+    pools = load_pools(problems, store)
+    sample(runner, pools)
+    run_public(runner, pools)
+    debug(runner, pools)
+    synthesize(runner, pools)
+    chosen: list[Answer] = []
+    for name in dict.fromkeys((config.selector, *config.baselines)):
+        runner.emit("select", name)
+        answers = [_settle(runner, a, len(pools)) for a in STRATEGIES[name](runner, pools)]
+        chosen = chosen or answers
+    runner.emit("done", f"{len(pools)} problems", len(pools), len(pools))
+    return chosen

@@ -1,0 +1,57 @@
+"""Stage 1: sample candidate programs for every problem in one batch."""
+
+import hashlib
+
+from codescale.llm.protocol import GenerationRequest, GenerationResult, SamplingParams
+from codescale.models import Candidate
+from codescale.scaling.extract import extract_code
+from codescale.scaling.pool import ProblemPool
+from codescale.scaling.prompts import sample_messages
+from codescale.scaling.runner import Runner
+
+
+def candidate_id(problem_id: str, round_: int, index: int, parent_id: str | None) -> str:
+    """A deterministic id, so that a rerun recognises the candidates it already has."""
+    raw = f"{problem_id}\0{round_}\0{index}\0{parent_id or ''}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def sampling_params(runner: Runner, n: int) -> SamplingParams:
+    """The configured sampling settings for `n` completions."""
+    config = runner.config
+    return SamplingParams(n=n, temperature=config.temperature, top_p=config.top_p,
+                          max_tokens=config.max_tokens, seed=config.seed)
+
+
+def admit(runner: Runner, pool: ProblemPool, result: GenerationResult, round_: int,
+          parent_id: str | None) -> list[str]:
+    """Turn completions into candidates, deduplicated into the pool and recorded.
+
+    Returns the ids of the entries the completions landed in (one per completion that held
+    code). The prompt's tokens are counted once, on the first sample.
+    """
+    landed = []
+    for index, completion in enumerate(result.completions):
+        code = extract_code(completion.text, pool.problem)
+        if code is None:
+            continue
+        candidate = Candidate(id=candidate_id(pool.problem.id, round_, index, parent_id),
+                              problem_id=pool.problem.id, code=code, parent_id=parent_id,
+                              round=round_, prompt_tokens=result.prompt_tokens if index == 0 else 0,
+                              completion_tokens=completion.completion_tokens)
+        entry = pool.add(candidate)
+        runner.store.put_candidate(entry.candidate, entry.copies)
+        landed.append(entry.candidate.id)
+    return landed
+
+
+def sample(runner: Runner, pools: list[ProblemPool]) -> None:
+    """Sample `n` programs for each problem not sampled yet, all problems in one batch."""
+    todo = [pool for pool in pools if runner.store.step(f"sample:{pool.problem.id}") is None]
+    requests = [(pool.problem.id, GenerationRequest(messages=sample_messages(pool.problem),
+                                                    params=sampling_params(runner, runner.config.n)))
+                for pool in todo]
+    for pool, result in zip(todo, runner.generate("sample", requests), strict=True):
+        if result is not None:
+            landed = admit(runner, pool, result, 0, None)
+            runner.store.mark_step(f"sample:{pool.problem.id}", landed)
