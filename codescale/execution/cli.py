@@ -1,0 +1,75 @@
+"""`codescale sandbox`: build the sandbox image and check that programs run."""
+
+import subprocess
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from codescale.execution.config import SandboxConfig
+from codescale.execution.docker_backend import WORKER_SOURCE
+from codescale.execution.errors import SandboxError
+from codescale.execution.factory import open_sandbox
+from codescale.execution.protocol import SandboxJob
+from codescale.models import Status, TestCase
+
+app = typer.Typer(help="Build and check the sandbox that runs candidate programs.",
+                  no_args_is_help=True)
+console = Console()
+
+BUILD_SCRIPT = WORKER_SOURCE.parent / "build_image.sh"
+
+# A smoke test: each program must get its verdict.
+SMOKE = (
+    ("sum of two numbers", "print(sum(map(int, input().split())))", "2 3", "5", Status.PASSED),
+    ("wrong answer", "print(42)", "2 3", "5", Status.WRONG_ANSWER),
+    ("crash", "raise SystemExit(3)", "", "", Status.RUNTIME_ERROR),
+    ("infinite loop", "while True: pass", "", "", Status.TIMEOUT),
+    ("no network", "import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)",
+     "", "", Status.RUNTIME_ERROR),
+)
+
+
+@app.command()
+def build(image: str = typer.Option(SandboxConfig().image, help="tag of the image")) -> None:
+    """Build the sandbox image (its base offline with debootstrap when no registry answers)."""
+    if not BUILD_SCRIPT.is_file():
+        _fail(f"{BUILD_SCRIPT} not found; build from a codescale checkout")
+    if subprocess.run(["bash", str(BUILD_SCRIPT), image]).returncode != 0:
+        _fail("the image build failed (see above)")
+
+
+@app.command()
+def check(backend: str = typer.Option("auto", help="auto, docker or local"),
+          image: str = typer.Option(SandboxConfig().image, help="tag of the image")) -> None:
+    """Run a few smoke programs and print their verdicts; exit 1 with the reason on failure."""
+    try:
+        config = SandboxConfig.model_validate({"backend": backend, "image": image, "pool_size": 1})
+    except ValidationError:
+        _fail(f"unknown backend {backend!r} (auto, docker or local)")
+    jobs = [SandboxJob(candidate_id=name, code=code, io="stdin", time_limit_s=1.0,
+                       tests=(TestCase(input=text, expected=expected or None),))
+            for name, code, text, expected, _ in SMOKE]
+    try:
+        with open_sandbox(config) as sandbox:
+            results = [executions[0] for executions in sandbox.run_many(jobs)]
+            title = f"sandbox smoke test ({sandbox.backend} backend)"
+    except SandboxError as error:
+        _fail(str(error))
+    table = Table(title=title)
+    for column in ("program", "expected", "got", "time (s)"):
+        table.add_column(column)
+    wrong = 0
+    for (name, *_, wanted), execution in zip(SMOKE, results):
+        ok = execution.status == wanted
+        wrong += not ok
+        table.add_row(name, wanted.value, f"[{'green' if ok else 'red'}]{execution.status.value}",
+                      f"{execution.duration_s:.3f}")
+    console.print(table)
+    if wrong:
+        _fail(f"{wrong} smoke program(s) got the wrong verdict")
+
+
+def _fail(reason: str) -> None:
+    console.print(f"[red]error:[/red] {reason}")
+    raise typer.Exit(1)

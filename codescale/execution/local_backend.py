@@ -1,0 +1,98 @@
+"""The local backend for machines without Docker: the worker under bubblewrap namespaces.
+
+Each worker gets new user, PID, network, IPC and UTS namespaces, a read-only /usr, a
+size-capped tmpfs scratch and an empty environment. Weaker than the Docker backend: no
+memory or CPU cgroup (the worker's rlimits still apply to every program).
+"""
+
+import os
+import shutil
+import subprocess
+
+from codescale.execution.config import SandboxConfig
+from codescale.execution.docker_backend import SANDBOX_UID, WORKER_SOURCE
+from codescale.execution.errors import SandboxUnavailable
+from codescale.execution.jobs import WorkerFailure
+from codescale.execution.pool import LineReader, WorkerPool, read_fd_chunk
+
+_HANDSHAKE = (b'{"code": "", "io": "stdin", "inputs": [], "time_limit_s": 1, '
+              b'"memory_limit_mb": 1, "output_limit_bytes": 1, "max_processes": 1}\n')
+
+
+def bwrap_command(config: SandboxConfig, slot: int, worker_fd: int) -> list[str]:
+    """The command line that starts one sandboxed worker reading its code from `worker_fd`."""
+    uid = str(SANDBOX_UID + slot)
+    scratch_bytes = str(config.scratch_mb * 1024 * 1024)
+    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--as-pid-1",
+               "--uid", uid, "--gid", uid, "--ro-bind", "/usr", "/usr"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        if os.path.islink(f"/{link}"):
+            command += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+        elif os.path.isdir(f"/{link}"):
+            command += ["--ro-bind", f"/{link}", f"/{link}"]
+    command += ["--proc", "/proc", "--dev", "/dev",
+                "--size", scratch_bytes, "--tmpfs", "/scratch",
+                "--size", "1048576", "--tmpfs", "/dev/shm",
+                "--file", str(worker_fd), "/opt/codescale/worker.py",
+                "--chdir", "/scratch", "--clearenv",
+                "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
+                "--setenv", "HOME", "/scratch", "--setenv", "TMPDIR", "/scratch",
+                "--setenv", "CODESCALE_SCRATCH", "/scratch",
+                "--setenv", "CODESCALE_WIPE", "/scratch:/dev/shm",
+                "python3", "-I", "-S", "/opt/codescale/worker.py"]
+    if os.geteuid() == 0:  # never map the sandbox onto the host's root
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
+    return command
+
+
+class LocalWorker:
+    """One worker process under bubblewrap, spoken to over pipes."""
+
+    def __init__(self, config: SandboxConfig, slot: int):
+        source = os.memfd_create("worker.py", 0)
+        try:
+            os.write(source, WORKER_SOURCE.read_bytes())
+            os.lseek(source, 0, os.SEEK_SET)
+            self._process = subprocess.Popen(
+                bwrap_command(config, slot, source), stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(source,))
+        finally:
+            os.close(source)
+        self._lines = LineReader(lambda left: read_fd_chunk(self._process.stdout.fileno(), left))
+        try:
+            self.exchange(_HANDSHAKE, 10.0)
+        except WorkerFailure as error:
+            self.close()
+            raise SandboxUnavailable(f"the local sandbox does not start: {self._why(error)}") \
+                from error
+
+    def exchange(self, request: bytes, timeout_s: float) -> bytes:
+        """Send one request line to the worker; return its reply line."""
+        try:
+            self._process.stdin.write(request)
+            self._process.stdin.flush()
+        except OSError as error:
+            raise WorkerFailure(f"worker pipe closed ({error})") from error
+        return self._lines.line(timeout_s)
+
+    def close(self) -> None:
+        """Kill the worker; the namespace takes everything it started with it."""
+        self._process.kill()
+        self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
+            stream.close()
+
+    def _why(self, error: WorkerFailure) -> str:
+        self._process.kill()
+        lines = self._process.stderr.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else str(error)
+
+
+def open_local_sandbox(config: SandboxConfig) -> WorkerPool:
+    """A pool of bubblewrap-isolated workers (size: config.pool_size or the CPU count)."""
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable("bubblewrap is not installed (apt-get install bubblewrap)")
+    if not WORKER_SOURCE.is_file():
+        raise SandboxUnavailable(f"worker not found at {WORKER_SOURCE}; use a codescale checkout")
+    size = config.pool_size or os.cpu_count() or 1
+    return WorkerPool("local", lambda slot: LocalWorker(config, slot), size, config)
