@@ -43,7 +43,7 @@ def _disputed(pool: ProblemPool, a: str, b: str) -> int | None:
     return (clean or differing or [None])[0]
 
 
-def _tie_break(pool: ProblemPool, a: Cluster, b: Cluster, why: str, index: int | None
+def tie_break(pool: ProblemPool, a: Cluster, b: Cluster, why: str, index: int | None
                ) -> Comparison:
     """Decide a match without the judge: larger cluster, then public-test record, then order."""
     rep_a, rep_b = a.representative.candidate.id, b.representative.candidate.id
@@ -85,7 +85,7 @@ def _play(runner: Runner, matches: list[Match]) -> list[Comparison]:
         if recorded is None and index is not None:
             asking.append((number, index))
         decided.append(recorded if recorded is not None or index is not None else
-                       _tie_break(pool, a, b, "no input separates them", None))
+                       tie_break(pool, a, b, "no input separates them", None))
     results = runner.generate("adjudicate", [
         (matches[n][0].problem.id, _request(runner, matches[n][0],
                                             matches[n][1].representative.candidate.id,
@@ -97,9 +97,9 @@ def _play(runner: Runner, matches: list[Match]) -> list[Comparison]:
         verdict = parse_verdict(text) if text is not None else None
         if verdict is None:
             why = "budget reached before judging" if text is None else "judge answer unreadable"
-            decided[number] = _tie_break(pool, a, b, why, index)
+            decided[number] = tie_break(pool, a, b, why, index)
             continue
-        judged = _tie_break(pool, a, b, "", index)
+        judged = tie_break(pool, a, b, "", index)
         decided[number] = judged.model_copy(update={"winner": verdict, "decided_by": "llm",
                                                     "rationale": text[-500:]})
     for comparison in decided:

@@ -42,18 +42,38 @@ class Budget:
         return self._spent.get(problem_id, Cost()).model_copy(update={"wall_time_s": share})
 
     def exhausted(self) -> str | None:
-        """Which cap is reached, as a sentence, or None; the first cap hit is remembered."""
-        if self.stopped is None:
-            self.stopped = self._over_cap()
+        """Which cap is reached, as a sentence, or None: no more generation once it is not None.
+
+        The first cap hit is remembered and reported in every answer."""
+        self._stop(self._generation_cap() or self._execution_cap())
         return self.stopped
 
-    def _over_cap(self) -> str | None:
+    def execution_blocked(self) -> str | None:
+        """The execution or wall-time cap reached, or None. Other caps stop generation only,
+        so that programs already generated can still be tested and selected from."""
+        reached = self._execution_cap()
+        self._stop(reached)
+        return reached
+
+    def shortfall(self, reason: str) -> None:
+        """Record that work was skipped because it would not fit in the budget."""
+        self._stop(reason)
+
+    def _stop(self, reason: str | None) -> None:
+        if self.stopped is None:
+            self.stopped = reason
+
+    def _generation_cap(self) -> str | None:
         total, caps = self.total(), self.caps
         tokens = total.prompt_tokens + total.completion_tokens
         if caps.tokens is not None and tokens >= caps.tokens:
             return f"token budget reached ({tokens} of {caps.tokens})"
         if caps.llm_calls is not None and total.llm_calls >= caps.llm_calls:
             return f"LLM call budget reached ({total.llm_calls} of {caps.llm_calls})"
+        return None
+
+    def _execution_cap(self) -> str | None:
+        total, caps = self.total(), self.caps
         if caps.executions is not None and total.executions >= caps.executions:
             return f"execution budget reached ({total.executions} of {caps.executions})"
         if caps.wall_time_s is not None and total.wall_time_s >= caps.wall_time_s:

@@ -76,13 +76,15 @@ class Runner:
 
     def _fit_executions(self, missing: list[int],
                         jobs: Sequence[tuple[Problem, str, str, Sequence[TestCase]]]) -> list[int]:
-        if self.budget.exhausted():
+        if self.budget.execution_blocked():
             return []
         left = self.budget.executions_left()
         allowed = []
         for i in missing:
             size = len(jobs[i][3])
             if left is not None and size > left:
+                self.budget.shortfall(f"execution budget reached ({left} runs left, "
+                                      f"{sum(len(jobs[j][3]) for j in missing)} wanted)")
                 break
             allowed.append(i)
             left = None if left is None else left - size

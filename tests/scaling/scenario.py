@@ -47,7 +47,7 @@ LLM_INPUTS = [{"input": "-2\n", "output": "2\n"}, {"input": "0\n", "output": "0\
 def sample_reply(request: GenerationRequest) -> list[str]:
     """The 16 sampled answers (with a comment variant to exercise deduplication)."""
     texts = [fenced(name) for name in SAMPLES]
-    texts[1] = fenced("identity", "# same program, other comment")
+    texts[1] = fenced("identity", "pass  # same program, other comment")
     return texts + ["I am not sure how to solve this."]
 
 
