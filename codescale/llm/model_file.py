@@ -53,14 +53,14 @@ def find_part(package: str) -> Path | None:
     return None
 
 
-def installed_parts() -> dict[str, Path | None]:
+def installed_parts(packages: Sequence[str] = PART_PACKAGES) -> dict[str, Path | None]:
     """Each part package and its data file (None when missing), in order."""
-    return {package: find_part(package) for package in PART_PACKAGES}
+    return {package: find_part(package) for package in packages}
 
 
-def embedded_parts() -> list[Path]:
-    """The embedded model's part files in order; fails naming the missing packages."""
-    parts = installed_parts()
+def embedded_parts(packages: Sequence[str] = PART_PACKAGES) -> list[Path]:
+    """The model's part files in order; fails naming the packages that are missing."""
+    parts = installed_parts(packages)
     missing = [package for package, path in parts.items() if path is None]
     if missing:
         raise ModelFileError(f"embedded model parts not installed: {', '.join(missing)}; "
