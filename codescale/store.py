@@ -128,11 +128,12 @@ class RunStore:
 
     def answers(self, problem_id: str | None = None) -> list[Answer]:
         """Recorded answers, of one problem or all, in the order first recorded."""
-        sql, args = "SELECT body FROM answers ORDER BY rowid", ()
-        if problem_id is not None:
-            sql, args = ("SELECT body FROM answers WHERE problem_id = ? ORDER BY rowid",
-                         (problem_id,))
-        return [Answer.model_validate_json(body) for (body,) in self._db.execute(sql, args)]
+        if problem_id is None:
+            rows = self._db.execute("SELECT body FROM answers ORDER BY rowid")
+        else:
+            rows = self._db.execute("SELECT body FROM answers WHERE problem_id = ? "
+                                    "ORDER BY rowid", (problem_id,))
+        return [Answer.model_validate_json(body) for (body,) in rows]
 
     def mark_step(self, key: str, payload: list[Any] | dict[str, Any]) -> None:
         """Record that a unit of work finished, with its JSON-serialisable result."""

@@ -4,8 +4,8 @@ judging which output is correct on an input where the two representatives differ
 import re
 from typing import Literal
 
-from codescale.llm.protocol import GenerationRequest, SamplingParams
-from codescale.models import Answer, Comparison, Execution
+from codescale.llm.protocol import GenerationRequest, GenerationResult, SamplingParams
+from codescale.models import Answer, Comparison, Decider, Execution
 from codescale.scaling.answer import NO_SURVIVOR, abstain, choose, share
 from codescale.scaling.cluster import Cluster, agree, clusters
 from codescale.scaling.pool import ProblemPool
@@ -15,16 +15,17 @@ from codescale.scaling.runner import Runner
 _VERDICT = re.compile(r"answer\W{0,5}(?:is\W{0,3})?(?:output\s+|program\s+)?\(?([AB])\b",
                       re.IGNORECASE)
 Match = tuple[ProblemPool, Cluster, Cluster]
+Side = Literal["a", "b"]
+_SIDES: dict[str, Side] = {"A": "a", "B": "b"}
 
 
-def parse_verdict(text: str) -> Literal["a", "b"] | None:
+def parse_verdict(text: str) -> Side | None:
     """The judge's choice from its last `Answer: A|B` line (or a bare last line), else None."""
     found = _VERDICT.findall(text)
     if found:
-        return "a" if found[-1].upper() == "A" else "b"
+        return _SIDES[found[-1].upper()]
     lines = [line.strip(" *.`'\"") for line in text.strip().splitlines()]
-    last = lines[-1].upper() if lines else ""
-    return {"A": "a", "B": "b"}.get(last)
+    return _SIDES.get(lines[-1].upper() if lines else "")
 
 
 def _shown(execution: Execution) -> str:
@@ -40,7 +41,7 @@ def _disputed(pool: ProblemPool, a: str, b: str) -> int | None:
     differing = [i for i, (x, y) in enumerate(zip(runs_a, runs_b, strict=False))
                  if not agree(pool.problem.io, x, y)]
     clean = [i for i in differing if runs_a[i].status.ran_cleanly and runs_b[i].status.ran_cleanly]
-    return (clean or differing or [None])[0]
+    return next(iter(clean or differing), None)
 
 
 def tie_break(pool: ProblemPool, a: Cluster, b: Cluster, why: str, index: int | None
@@ -48,6 +49,8 @@ def tie_break(pool: ProblemPool, a: Cluster, b: Cluster, why: str, index: int | 
     """Decide a match without the judge: larger cluster, then public-test record, then order."""
     rep_a, rep_b = a.representative.candidate.id, b.representative.candidate.id
     passed_a, passed_b = pool.public_passed(rep_a), pool.public_passed(rep_b)
+    winner: Side
+    decided_by: Decider
     if a.size != b.size:
         winner, decided_by = ("a" if a.size > b.size else "b"), "majority"
         rule = f"larger cluster ({max(a.size, b.size)} vs {min(a.size, b.size)})"
@@ -76,16 +79,19 @@ def _request(runner: Runner, pool: ProblemPool, a: str, b: str, index: int) -> G
 
 def _play(runner: Runner, matches: list[Match]) -> list[Comparison]:
     """Decide one tournament level of every problem; all judge prompts go out as ONE batch."""
-    decided: list[Comparison | None] = []
+    decided: dict[int, Comparison] = {}
     asking: list[tuple[int, int]] = []  # (match number, disputed input)
     for number, (pool, a, b) in enumerate(matches):
         rep_a, rep_b = a.representative.candidate.id, b.representative.candidate.id
         recorded = runner.store.comparison(pool.problem.id, rep_a, rep_b)
         index = _disputed(pool, rep_a, rep_b)
-        if recorded is None and index is not None:
+        if recorded is not None:
+            decided[number] = recorded
+        elif index is None:
+            decided[number] = tie_break(pool, a, b, "no input separates them", None)
+            runner.store.put_comparison(decided[number])
+        else:
             asking.append((number, index))
-        decided.append(recorded if recorded is not None or index is not None else
-                       tie_break(pool, a, b, "no input separates them", None))
     results = runner.generate("adjudicate", [
         (matches[n][0].problem.id, _request(runner, matches[n][0],
                                             matches[n][1].representative.candidate.id,
@@ -93,18 +99,22 @@ def _play(runner: Runner, matches: list[Match]) -> list[Comparison]:
         for n, i in asking])
     for (number, index), result in zip(asking, results, strict=True):
         pool, a, b = matches[number]
-        text = result.completions[0].text if result is not None and result.completions else None
-        verdict = parse_verdict(text) if text is not None else None
-        if verdict is None:
-            why = "budget reached before judging" if text is None else "judge answer unreadable"
-            decided[number] = tie_break(pool, a, b, why, index)
-            continue
-        judged = tie_break(pool, a, b, "", index)
-        decided[number] = judged.model_copy(update={"winner": verdict, "decided_by": "llm",
-                                                    "rationale": text[-500:]})
-    for comparison in decided:
-        runner.store.put_comparison(comparison)  # type: ignore[arg-type]
-    return decided  # type: ignore[return-value]
+        decided[number] = _judged(pool, a, b, index, result)
+        runner.store.put_comparison(decided[number])
+    return [decided[number] for number in range(len(matches))]
+
+
+def _judged(pool: ProblemPool, a: Cluster, b: Cluster, index: int,
+            result: GenerationResult | None) -> Comparison:
+    """The judge's verdict as a Comparison; tie-broken when there is none or it is unreadable."""
+    if result is None or not result.completions:
+        return tie_break(pool, a, b, "budget reached before judging", index)
+    text = result.completions[0].text
+    verdict = parse_verdict(text)
+    if verdict is None:
+        return tie_break(pool, a, b, "judge answer unreadable", index)
+    return tie_break(pool, a, b, "", index).model_copy(
+        update={"winner": verdict, "decided_by": "llm", "rationale": text[-500:]})
 
 
 def tournament(runner: Runner, pools: list[ProblemPool]) -> dict[str, list[Comparison]]:

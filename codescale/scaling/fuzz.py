@@ -32,7 +32,7 @@ def draw(strategy: st.SearchStrategy[Any], count: int, seed_value: int) -> list[
 def _int_range(values: list[int]) -> tuple[int, int]:
     """The observed range, widened down to 0 and upwards when only one value was seen."""
     low, high = min(values), max(values)
-    return (0 if low >= 0 else low), (high if high > low else max(2 * high, high + 10))
+    return min(0, low), (high if high > low else max(2 * high, high + 10))
 
 
 def infer(values: list[Any]) -> st.SearchStrategy[Any]:

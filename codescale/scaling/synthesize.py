@@ -166,6 +166,6 @@ def _keep_valid(pool: ProblemPool, inputs: list[TestCase],
         return
     valid = [i for i in range(len(inputs)) if any(r[i].status.ran_cleanly for r in runs.values())]
     pool.inputs = [inputs[i].input for i in valid]
-    pool.predicted = {inputs[i].input: inputs[i].expected for i in valid
-                      if inputs[i].expected is not None}
+    pool.predicted = {test.input: expected for test in (inputs[i] for i in valid)
+                      if (expected := test.expected) is not None}
     pool.behaviour = {cid: [r[i] for i in valid] for cid, r in runs.items()}

@@ -7,8 +7,14 @@ from collections.abc import Callable
 
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Problem, Status, TestCase
-from tests.scaling.doubles import (Behaviour, Reply, ScriptedGenerator, ScriptedSandbox, fenced,
-                                  prompt_text)
+from tests.scaling.doubles import (
+    Behaviour,
+    Reply,
+    ScriptedGenerator,
+    ScriptedSandbox,
+    fenced,
+    prompt_text,
+)
 
 
 def absolute_problem(problem_id: str = "abs") -> Problem:
@@ -65,7 +71,7 @@ def correct_adjudicator(request: GenerationRequest) -> list[str]:
     """A judge that knows the right output: picks the output equal to |input|."""
     text = prompt_text(request)
     found = re.search(r"disagree on this input\.\n\nInput:\n(.*?)\n\nOutput A:\n(.*?)\n\n"
-                      r"Output B:\n(.*?)\n\n", text, re.S)
+                      r"Output B:\n(.*?)\n\n", text, re.DOTALL)
     assert found, "adjudication prompt lacks input and outputs"
     truth = f"{abs(int(found.group(1).split()[0]))}"
     verdict = "B" if found.group(3).strip() == truth else "A"
