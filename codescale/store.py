@@ -72,12 +72,19 @@ class RunStore:
         with self._db:
             self._db.executemany(sql, rows)
 
-    def put_candidate(self, candidate: Candidate, copies: int) -> None:
-        """Record a candidate and how many samples produced the same program (upsert)."""
-        self._write("INSERT INTO candidates VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) "
-                    "DO UPDATE SET copies = excluded.copies",
-                    [(candidate.id, candidate.problem_id, candidate.round, copies,
-                      candidate.model_dump_json())])
+    def put_candidates(self, candidates: Sequence[tuple[Candidate, int]],
+                       step: tuple[str, list[Any]] | None = None) -> None:
+        """Record candidates with how many samples produced each program (upsert), and
+        optionally the step that produced them, in one transaction."""
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO candidates VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) "
+                "DO UPDATE SET copies = excluded.copies",
+                [(c.id, c.problem_id, c.round, copies, c.model_dump_json())
+                 for c, copies in candidates])
+            if step is not None:
+                self._db.execute("INSERT OR REPLACE INTO steps VALUES (?, ?)",
+                                 (step[0], json.dumps(step[1])))
 
     def candidates(self, problem_id: str) -> list[tuple[Candidate, int]]:
         """A problem's candidates with their copy counts, in the order first recorded."""

@@ -31,9 +31,8 @@ def test_records_round_trip(tmp_path: Path) -> None:
     store = RunStore.open(tmp_path / "run")
     one = Candidate(id="c1", problem_id="p", code="print(1)", completion_tokens=3)
     two = Candidate(id="c2", problem_id="p", code="print(2)", parent_id="c1", round=1)
-    store.put_candidate(one, 1)
-    store.put_candidate(two, 1)
-    store.put_candidate(one, 4)  # more copies found later
+    store.put_candidates([(one, 1), (two, 1)], ("sample:p", ["c1", "c2"]))
+    store.put_candidates([(one, 4)])  # more copies found later
     assert store.candidates("p") == [(one, 4), (two, 1)]
     assert store.candidates("other") == []
 
@@ -52,12 +51,13 @@ def test_records_round_trip(tmp_path: Path) -> None:
                     confidence=0.5, evidence=Evidence(public_passed=1, public_total=1),
                     cost=Cost(llm_calls=2))
     store.put_answer(answer)
-    store.mark_step("sample:p", ["c1", "c2"])
+    store.mark_step("synth:p", [{"input": "0\n"}])
     store.close()
 
     reopened = RunStore.open(tmp_path / "run")
     assert reopened.answers("p") == [answer] and reopened.answers() == [answer]
     assert reopened.step("sample:p") == ["c1", "c2"] and reopened.step("sample:q") is None
+    assert reopened.step("synth:p") == [{"input": "0\n"}]
 
 
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:

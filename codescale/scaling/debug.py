@@ -34,8 +34,8 @@ def debug_round(runner: Runner, pools: list[ProblemPool], round_: int) -> None:
     results = runner.generate(f"debug round {round_}", requests)
     for (pool, entry), result in zip(todo, results, strict=True):
         if result is not None:
-            landed = admit(runner, pool, result, round_, entry.candidate.id)
-            runner.store.mark_step(f"revise:{entry.candidate.id}", landed)
+            admit(runner, pool, result, round_, entry.candidate.id,
+                  f"revise:{entry.candidate.id}")
     run_public(runner, pools)
 
 

@@ -24,13 +24,11 @@ def sampling_params(runner: Runner, n: int) -> SamplingParams:
 
 
 def admit(runner: Runner, pool: ProblemPool, result: GenerationResult, round_: int,
-          parent_id: str | None) -> list[str]:
-    """Turn completions into candidates, deduplicated into the pool and recorded.
-
-    Returns the ids of the entries the completions landed in (one per completion that held
-    code). The prompt's tokens are counted once, on the first sample.
-    """
-    landed = []
+          parent_id: str | None, step: str) -> None:
+    """Turn completions into candidates, deduplicated into the pool, and record them together
+    with `step` (payload: the ids the completions landed in) in one transaction, so that a
+    crash cannot leave half a step behind. The prompt's tokens count once, on sample 0."""
+    landed: list[str] = []
     for index, completion in enumerate(result.completions):
         code = extract_code(completion.text, pool.problem)
         if code is None:
@@ -39,10 +37,9 @@ def admit(runner: Runner, pool: ProblemPool, result: GenerationResult, round_: i
                               problem_id=pool.problem.id, code=code, parent_id=parent_id,
                               round=round_, prompt_tokens=result.prompt_tokens if index == 0 else 0,
                               completion_tokens=completion.completion_tokens)
-        entry = pool.add(candidate)
-        runner.store.put_candidate(entry.candidate, entry.copies)
-        landed.append(entry.candidate.id)
-    return landed
+        landed.append(pool.add(candidate).candidate.id)
+    touched = [pool.entry(cid) for cid in dict.fromkeys(landed)]
+    runner.store.put_candidates([(e.candidate, e.copies) for e in touched], (step, landed))
 
 
 def sample(runner: Runner, pools: list[ProblemPool]) -> None:
@@ -53,5 +50,4 @@ def sample(runner: Runner, pools: list[ProblemPool]) -> None:
                 for pool in todo]
     for pool, result in zip(todo, runner.generate("sample", requests), strict=True):
         if result is not None:
-            landed = admit(runner, pool, result, 0, None)
-            runner.store.mark_step(f"sample:{pool.problem.id}", landed)
+            admit(runner, pool, result, 0, None, f"sample:{pool.problem.id}")
