@@ -11,7 +11,7 @@ def choose(pool: ProblemPool, strategy: str, entry: PoolEntry, confidence: float
     """An answer naming `entry`, with its public-test record and the comparisons it took part in."""
     cid = entry.candidate.id
     fought = [c for c in comparisons or [] if cid in (c.candidate_a, c.candidate_b)]
-    won = sum((c.winner == "a" and c.candidate_a == cid) or (c.winner == "b" and c.candidate_b == cid)
+    won = sum((c.candidate_a, c.candidate_b)[c.winner == "b"] == cid and c.winner != "tie"
               for c in fought)
     evidence = Evidence(public_passed=pool.public_passed(cid), public_total=len(pool.public_tests),
                         comparisons_won=won, comparisons_total=len(fought),

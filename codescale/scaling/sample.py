@@ -45,9 +45,9 @@ def admit(runner: Runner, pool: ProblemPool, result: GenerationResult, round_: i
 def sample(runner: Runner, pools: list[ProblemPool]) -> None:
     """Sample `n` programs for each problem not sampled yet, all problems in one batch."""
     todo = [pool for pool in pools if runner.store.step(f"sample:{pool.problem.id}") is None]
+    params = sampling_params(runner, runner.config.n)
     requests = [(pool.problem.id, GenerationRequest(messages=sample_messages(pool.problem),
-                                                    params=sampling_params(runner, runner.config.n)))
-                for pool in todo]
+                                                    params=params)) for pool in todo]
     for pool, result in zip(todo, runner.generate("sample", requests), strict=True):
         if result is not None:
             admit(runner, pool, result, 0, None, f"sample:{pool.problem.id}")

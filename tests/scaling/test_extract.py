@@ -11,7 +11,8 @@ METHOD = Problem(id="m", statement="add", io="call", entry_point="Solution.add",
 
 
 def test_fenced_block_with_language_tag_and_prose() -> None:
-    text = "Sure! Here it is:\n```python\nprint(sum(map(int, input().split())))\n```\nHope it helps."
+    text = ("Sure! Here it is:\n```python\nprint(sum(map(int, input().split())))\n```\n"
+            "Hope it helps.")
     assert extract_code(text, STDIN) == "print(sum(map(int, input().split())))\n"
 
 
@@ -51,7 +52,8 @@ def test_solution_class_method_counts_as_the_entry_point() -> None:
 
 
 def test_several_blocks_prefer_the_last_complete_one() -> None:
-    text = "```python\nprint(1)\n```\nbetter:\n```python\nprint(2)\n```\nbroken:\n```python\nprint(\n```"
+    text = ("```python\nprint(1)\n```\nbetter:\n```python\nprint(2)\n```\n"
+            "broken:\n```python\nprint(\n```")
     assert extract_code(text, STDIN) == "print(2)\n"
 
 

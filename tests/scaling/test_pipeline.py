@@ -6,12 +6,15 @@ import pytest
 
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Execution, Status, TestCase
-from codescale.scaling.config import ScalingConfig
+from codescale.scaling.budget import Budget
+from codescale.scaling.config import BudgetCaps, ScalingConfig
 from codescale.scaling.errors import ScalingError
-from codescale.scaling.pipeline import solve
+from codescale.scaling.pipeline import load_pools, solve
 from codescale.scaling.prompts import failure_report
-from codescale.scaling.runner import Event
-from codescale.scaling.sample import candidate_id
+from codescale.scaling.public import run_public
+from codescale.scaling.runner import Event, Runner
+from codescale.scaling.sample import candidate_id, sample
+from codescale.scaling.synthesize import synthesize
 from codescale.store import RunStore
 from tests.scaling.doubles import fenced, prompt_text
 from tests.scaling.scenario import absolute_problem, scripted
@@ -89,6 +92,23 @@ def test_ids_are_deterministic_and_a_rerun_resumes_without_new_work(tmp_path: Pa
     assert [a.candidate_id for a in other] == [a.candidate_id for a in first]
     # the chosen entry was created by sample 12, the first "right" of the 16
     assert first[0].candidate_id == candidate_id("abs1", 0, 12, None)
+
+
+def test_inputs_that_crash_every_survivor_are_dropped(tmp_path: Path) -> None:
+    def with_junk(request: GenerationRequest) -> list[str]:
+        return ['["-2", "x", "0", "150", "-"]']
+
+    generator, sandbox = scripted(synthesize=with_junk)
+    store = RunStore.open(tmp_path)
+    runner = Runner(ScalingConfig(hypothesis_inputs=0), generator, sandbox, store,
+                    Budget(BudgetCaps()))
+    pools = load_pools([absolute_problem()], store)
+    sample(runner, pools)
+    run_public(runner, pools)
+    synthesize(runner, pools)
+    assert pools[0].inputs == ["-2\n", "0\n", "150\n"]
+    assert set(pools[0].behaviour) == {e.candidate.id for e in pools[0].survivors()}
+    assert all(len(runs) == 3 for runs in pools[0].behaviour.values())
 
 
 def test_progress_events_and_costs(tmp_path: Path) -> None:
