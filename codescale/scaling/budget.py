@@ -3,18 +3,8 @@
 import time
 from collections.abc import Callable
 
-from codescale.llm.protocol import GenerationResult
 from codescale.models import Cost
 from codescale.scaling.config import BudgetCaps
-
-
-def generation_cost(result: GenerationResult) -> Cost:
-    """Tokens and calls of one generation request (a cached result costs nothing)."""
-    if result.cached:
-        return Cost()
-    return Cost(prompt_tokens=result.prompt_tokens,
-                completion_tokens=sum(c.completion_tokens for c in result.completions),
-                llm_calls=1)
 
 
 class Budget:

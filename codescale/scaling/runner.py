@@ -5,8 +5,9 @@ from collections.abc import Callable, Sequence
 
 from codescale.execution.protocol import Sandbox, SandboxJob
 from codescale.llm.protocol import GenerationRequest, GenerationResult, Generator
+from codescale.llm.usage import result_cost
 from codescale.models import Cost, Execution, Frozen, Problem, TestCase
-from codescale.scaling.budget import Budget, generation_cost
+from codescale.scaling.budget import Budget
 from codescale.scaling.config import ScalingConfig
 from codescale.store import RunStore
 
@@ -50,7 +51,7 @@ class Runner:
         self.emit(stage, f"{len(sent)} generation requests", 0, len(sent))
         results = self._generator.generate([request for _, request in sent])
         for (problem_id, _), result in zip(sent, results, strict=True):
-            self.budget.charge(problem_id, generation_cost(result))
+            self.budget.charge(problem_id, result_cost(result))
         self.emit(stage, f"{len(sent)} generation requests", len(sent), len(sent))
         return [*results, *[None] * (len(requests) - len(sent))]
 
