@@ -23,7 +23,6 @@ import math
 import os
 import resource
 import select
-import shutil
 import signal
 import stat
 import sys
@@ -40,6 +39,7 @@ SCRATCH = os.environ.get("CODESCALE_SCRATCH", "/scratch")  # the program's worki
 # Directories a program can write to; emptied after every input.
 WIPE_DIRS = tuple(filter(None, os.environ.get("CODESCALE_WIPE", SCRATCH).split(":")))
 _BASE_ADDRESS_SPACE = 0  # bytes mapped by this process before any candidate runs
+_encode_json = json.dumps  # held here, so a program that replaces json.dumps changes nothing
 
 
 class BadRequest(Exception):
@@ -192,9 +192,10 @@ def _sweep(pid: int) -> None:
 def _wipe() -> None:
     """Empty the writable directories so that no file survives into the next input."""
     for directory in WIPE_DIRS:
-        if not os.access(directory, os.W_OK) and not _owned(directory):
+        if _owned(directory):  # the program may have locked its own scratch
+            os.chmod(directory, 0o700)
+        if not os.access(directory, os.W_OK):
             continue
-        os.chmod(directory, 0o700)
         for entry in os.scandir(directory):
             _remove(entry.path)
 
@@ -206,18 +207,19 @@ def _owned(path: str) -> bool:
         return False
 
 
-def _remove(path: str) -> None:
-    def unlock(function, failed_path, _error) -> None:  # the program may have chmod-ed things
-        os.chmod(os.path.dirname(failed_path), 0o700)
-        if os.path.isdir(failed_path) and not os.path.islink(failed_path):
-            os.chmod(failed_path, 0o700)
-        function(failed_path)
-
-    mode = os.lstat(path).st_mode
-    if stat.S_ISDIR(mode):
-        shutil.rmtree(path, onerror=unlock)
-    else:
-        os.unlink(path)
+def _remove(root: str) -> None:
+    """Delete `root` and all below it, unlocking directories the program made unreadable."""
+    stack = [(root, False)]
+    while stack:
+        path, emptied = stack.pop()
+        if emptied:
+            os.rmdir(path)
+        elif stat.S_ISDIR(os.lstat(path).st_mode):
+            os.chmod(path, 0o700)
+            stack.append((path, True))
+            stack.extend((entry.path, False) for entry in os.scandir(path))
+        else:
+            os.unlink(path)
 
 
 def _child(program: types.CodeType, io_style: str, entry_point: str, text: str,
@@ -251,7 +253,7 @@ def _execute(program: types.CodeType, io_style: str, entry_point: str, text: str
             exec(program, main_module.__dict__)
             if io_style == "call":
                 value = _entry(main_module.__dict__, entry_point)(*_arguments(text))
-                encoded = json.dumps(value)
+                encoded = _encode_json(value)
                 with open(3, "w", encoding="utf-8", closefd=False) as channel:
                     channel.write(encoded)
             return _flush(0)

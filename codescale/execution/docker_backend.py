@@ -4,6 +4,7 @@ import hashlib
 import os
 import socket
 import struct
+import uuid
 from pathlib import Path
 
 import docker
@@ -50,10 +51,11 @@ def worker_digest() -> str:
 class DockerWorker:
     """One sandbox container, spoken to over its attached stdin/stdout."""
 
-    def __init__(self, client: docker.DockerClient, config: SandboxConfig, slot: int):
+    def __init__(self, client: docker.DockerClient, config: SandboxConfig, slot: int,
+                 instance: str):
         uid = SANDBOX_UID + slot
         self._container: Container = client.containers.run(
-            config.image, detach=True, stdin_open=True, labels={LABEL: "worker"},
+            config.image, detach=True, stdin_open=True, labels={LABEL: instance},
             user=f"{uid}:{uid}", network_mode="none", read_only=True,
             tmpfs={"/scratch": f"size={config.scratch_mb}m,uid={uid},gid={uid},mode=0700"},
             shm_size="1m", cap_drop=["ALL"], security_opt=["no-new-privileges"],
@@ -120,7 +122,9 @@ def open_docker_sandbox(config: SandboxConfig) -> WorkerPool:
     client = docker_client()
     check_image(client, config.image)
     size = config.pool_size or os.cpu_count() or 1
-    return WorkerPool("docker", lambda slot: DockerWorker(client, config, slot), size, config)
+    instance = uuid.uuid4().hex[:12]
+    return WorkerPool("docker", lambda slot: DockerWorker(client, config, slot, instance), size,
+                      config, instance)
 
 
 def _first_line(error: BaseException) -> str:

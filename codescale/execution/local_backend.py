@@ -34,7 +34,7 @@ def bwrap_command(config: SandboxConfig, slot: int, worker_fd: int) -> list[str]
                 "--size", scratch_bytes, "--tmpfs", "/scratch",
                 "--size", "1048576", "--tmpfs", "/dev/shm",
                 "--file", str(worker_fd), "/opt/codescale/worker.py",
-                "--chdir", "/scratch", "--clearenv",
+                "--remount-ro", "/", "--chdir", "/scratch", "--clearenv",
                 "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
                 "--setenv", "HOME", "/scratch", "--setenv", "TMPDIR", "/scratch",
                 "--setenv", "CODESCALE_SCRATCH", "/scratch",

@@ -63,8 +63,9 @@ class WorkerPool:
     its job retried once, then reported as `sandbox_error`."""
 
     def __init__(self, backend: str, start_worker: Callable[[int], WorkerChannel], size: int,
-                 config: SandboxConfig):
+                 config: SandboxConfig, instance: str = ""):
         self.backend = backend  # which isolation runs the programs: "docker" or "local"
+        self.instance = instance  # what marks this pool's workers (a container label value)
         self._start_worker, self._config = start_worker, config
         self._idle: queue.Queue[int] = queue.Queue()
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="sandbox")
