@@ -30,9 +30,9 @@ import time
 import traceback
 import types
 
-# Imported here so that forked children find them loaded (candidates use them a lot).
-import bisect, collections, decimal, fractions, functools, heapq, itertools, random, re, string, typing  # noqa: E401,F401,E501
-
+# Loaded once by the worker so that forked children find them ready (candidates use them).
+PRELOADED = ("bisect", "collections", "decimal", "fractions", "functools", "heapq",
+             "itertools", "random", "re", "string", "typing")
 EXIT_MEMORY = 113  # a child exits with this after an uncaught MemoryError
 STDERR_KEEP = 8192  # bytes of stderr returned (the tail, where tracebacks end)
 SCRATCH = os.environ.get("CODESCALE_SCRATCH", "/scratch")  # the program's working directory
@@ -49,6 +49,8 @@ class BadRequest(Exception):
 def main() -> None:
     """Serve requests from stdin until it closes."""
     global _BASE_ADDRESS_SPACE
+    for name in PRELOADED:
+        __import__(name)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # as PID 1: signals without handlers are ignored
     with open("/proc/self/statm") as statm:
         _BASE_ADDRESS_SPACE = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -112,11 +114,9 @@ def _run_one(program: types.CodeType, io_style: str, entry_point: str, text: str
         status = "output_limit"
     elif timed_out or _signal_of(wait_status) == signal.SIGXCPU:
         status, duration = "timeout", max(duration, limits.time_s)
-    elif os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == EXIT_MEMORY:
-        status = "memory_limit"
-    elif _signal_of(wait_status) == signal.SIGKILL:  # only the kernel's OOM killer does this
-        status = "memory_limit"
-    elif os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0:
+    elif _exit_status(wait_status) == EXIT_MEMORY or _signal_of(wait_status) == signal.SIGKILL:
+        status = "memory_limit"  # an uncaught MemoryError, or the kernel's OOM killer
+    elif _exit_status(wait_status) == 0:
         status = "completed"
     else:
         status = "runtime_error"
@@ -149,6 +149,10 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _exit_status(wait_status: int) -> int | None:
+    return os.WEXITSTATUS(wait_status) if os.WIFEXITED(wait_status) else None
 
 
 def _signal_of(wait_status: int) -> int:

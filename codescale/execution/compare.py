@@ -46,7 +46,7 @@ def _number(token: str) -> int | float:
         return float(token)
 
 
-def _numbers_match(expected: int | float, actual: int | float) -> bool:
+def _numbers_match(expected: float, actual: float) -> bool:
     if isinstance(expected, int) and isinstance(actual, int):
         return expected == actual
     try:

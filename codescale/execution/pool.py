@@ -10,8 +10,13 @@ from typing import Protocol
 
 from codescale.execution.config import SandboxConfig
 from codescale.execution.errors import SandboxUnavailable
-from codescale.execution.jobs import (WorkerFailure, decode_reply, encode_request, failed,
-                                      reply_deadline_s)
+from codescale.execution.jobs import (
+    WorkerFailure,
+    decode_reply,
+    encode_request,
+    failed,
+    reply_deadline_s,
+)
 from codescale.execution.protocol import SandboxJob
 from codescale.models import Execution
 
