@@ -5,7 +5,13 @@ import importlib.util
 import shutil
 import subprocess
 
-from codescale.llm.model_file import EMBEDDED, INSTALL_HINT, cache_dir, installed_parts, is_verified
+from codescale.llm.model_file import (
+    EMBEDDED,
+    INSTALL_HINT,
+    cache_dir,
+    installed_parts,
+    is_verified,
+)
 from codescale.models import Frozen
 
 

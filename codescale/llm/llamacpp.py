@@ -6,6 +6,7 @@ cache of the longest common token prefix between calls, so the prompt is evaluat
 per request (and a prefix shared with the previous request is not evaluated again).
 """
 
+import importlib
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,11 +20,10 @@ from codescale.llm.protocol import Completion, GenerationRequest, GenerationResu
 def load_llama_cpp() -> Any:
     """The `llama_cpp` module, or a clear error when it is not installed."""
     try:
-        import llama_cpp
+        return importlib.import_module("llama_cpp")
     except ImportError as error:
         raise BackendUnavailable(f"the llamacpp backend needs llama-cpp-python ({error}); "
                                  f"run: pip install 'codescale[cpu]'") from None
-    return llama_cpp
 
 
 class LlamaCppGenerator(Backend):

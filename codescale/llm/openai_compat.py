@@ -10,7 +10,6 @@ server's scheduler sees all of it at once and can share prompt prefixes.
 """
 
 import asyncio
-import itertools
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -107,30 +106,33 @@ class OpenAIGenerator(Backend):
                     payload: dict[str, Any], allow_refusal: bool = False) -> dict[str, Any] | None:
         """POST /chat/completions with retries; None when `allow_refusal` and the server
         rejects the request as invalid (400/422), which for `n > 1` means `n` is unsupported."""
-        for attempt in itertools.count():
-            last = attempt >= self._max_retries
+        wait: float = 0.0
+        failure: EndpointError | None = None
+        for attempt in range(self._max_retries + 1):
+            await asyncio.sleep(wait)
+            wait = self._backoff_s * 2 ** attempt * (1 + random.random() / 2)
             try:
                 async with limit:
                     response = await client.post("/chat/completions", json=payload)
             except httpx.TimeoutException:
-                if last:
-                    raise EndpointError(f"{self.base_url}: no answer within {self._timeout_s}s "
-                                        f"after {attempt + 1} attempts") from None
+                failure = EndpointError(f"{self.base_url}: no answer within {self._timeout_s}s "
+                                        f"after {attempt + 1} attempts")
+                continue
             except httpx.TransportError as error:
                 raise EndpointError(f"cannot reach {self.base_url}: {error or type(error).__name__}"
                                     ) from None
-            else:
-                if response.status_code == 200:
-                    return _json(response, self.base_url)
-                if allow_refusal and response.status_code in (400, 422):
-                    return None
-                if response.status_code not in _RETRYABLE or last:
-                    raise self._failure(response)
-                delay = _retry_after(response)
-                if delay is not None:
-                    await asyncio.sleep(delay)
-                    continue
-            await asyncio.sleep(self._backoff_s * 2 ** attempt * (1 + random.random() / 2))
+            if response.status_code == 200:
+                return _json(response, self.base_url)
+            if allow_refusal and response.status_code in (400, 422):
+                return None
+            failure = self._failure(response)
+            if response.status_code not in _RETRYABLE:
+                raise failure
+            retry_after = _retry_after(response)
+            if retry_after is not None:
+                wait = retry_after
+        assert failure is not None  # the loop runs at least once and failed every time
+        raise failure
 
     def _failure(self, response: httpx.Response) -> EndpointError:
         """A one-line error for a status that retrying will not fix."""
@@ -162,9 +164,10 @@ def _error_message(response: httpx.Response) -> str:
         body = response.json()
     except ValueError:
         return response.text.strip().splitlines()[0][:200] if response.text.strip() else "no body"
-    error = body.get("error", body) if isinstance(body, dict) else body
-    message = error.get("message", error) if isinstance(error, dict) else error
-    return str(message).replace("\n", " ")[:200]
+    for key in ("error", "message", "detail"):
+        if isinstance(body, dict) and key in body:
+            body = body[key]
+    return str(body).replace("\n", " ")[:200]
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -4,6 +4,7 @@ vllm is imported when the generator is built, never at module import, so CPU-onl
 installs can import this module.
 """
 
+import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,12 +16,11 @@ from codescale.llm.protocol import Completion, GenerationRequest, GenerationResu
 def load_vllm() -> Any:
     """The `vllm` module, or a clear error when it is not installed."""
     try:
-        import vllm
+        return importlib.import_module("vllm")
     except ImportError as error:
         raise BackendUnavailable(f"the vllm backend needs vllm ({error}); "
                                  f"run: pip install 'codescale[gpu]' on a machine with a GPU"
                                  ) from None
-    return vllm
 
 
 class VLLMGenerator(Backend):

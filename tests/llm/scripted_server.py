@@ -39,7 +39,7 @@ def scripted_server(answer: Callable[[dict[str, Any], int], Reply],
     script = Script(answer, delay_s)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             with script.lock:
                 script.received.append(body)

@@ -11,8 +11,13 @@ import pytest
 
 from codescale.llm.backend import Backend, ResultSink
 from codescale.llm.cache import CachedGenerator, cache_key
-from codescale.llm.protocol import (ChatMessage, Completion, GenerationRequest, GenerationResult,
-                                    SamplingParams)
+from codescale.llm.protocol import (
+    ChatMessage,
+    Completion,
+    GenerationRequest,
+    GenerationResult,
+    SamplingParams,
+)
 
 
 class Echo(Backend):

@@ -6,8 +6,15 @@ from pathlib import Path
 import pytest
 
 from codescale.llm.errors import ModelFileError
-from codescale.llm.model_file import (EMBEDDED, ModelSpec, assemble, embedded_model_path,
-                                      embedded_parts, installed_parts, is_verified)
+from codescale.llm.model_file import (
+    EMBEDDED,
+    ModelSpec,
+    assemble,
+    embedded_model_path,
+    embedded_parts,
+    installed_parts,
+    is_verified,
+)
 
 
 def write_parts(directory: Path, chunks: list[bytes]) -> list[Path]:

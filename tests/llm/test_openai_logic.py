@@ -39,16 +39,16 @@ def test_429_honours_retry_after() -> None:
 
 def test_persistent_5xx_fails_after_the_retries() -> None:
     with scripted_server(lambda body, call: (500, {"error": {"message": "engine died"}}, {})
-                         ) as (url, script):
-        with pytest.raises(EndpointError, match="answered HTTP 500: engine died"):
-            client(url, max_retries=2).generate([ask()])
+                         ) as (url, script), \
+            pytest.raises(EndpointError, match="answered HTTP 500: engine died"):
+        client(url, max_retries=2).generate([ask()])
     assert len(script.received) == 3
 
 
 def test_a_slow_server_times_out_with_a_clear_error() -> None:
-    with scripted_server(lambda body, call: chat_reply(["late"]), delay_s=0.5) as (url, script):
-        with pytest.raises(EndpointError, match="no answer within 0.1s after 2 attempts"):
-            client(url, timeout_s=0.1, max_retries=1).generate([ask()])
+    with scripted_server(lambda body, call: chat_reply(["late"]), delay_s=0.5) as (url, _), \
+            pytest.raises(EndpointError, match="no answer within 0.1s after 2 attempts"):
+        client(url, timeout_s=0.1, max_retries=1).generate([ask()])
 
 
 @pytest.mark.parametrize("status, message, expected", [
@@ -60,16 +60,16 @@ def test_a_slow_server_times_out_with_a_clear_error() -> None:
 def test_errors_that_retrying_cannot_fix_fail_at_once(status: int, message: str,
                                                       expected: str) -> None:
     with scripted_server(lambda body, call: (status, {"error": {"message": message}}, {})
-                         ) as (url, script):
-        with pytest.raises(EndpointError, match=expected):
-            client(url).generate([ask()])
+                         ) as (url, script), \
+            pytest.raises(EndpointError, match=expected):
+        client(url).generate([ask()])
     assert len(script.received) == 1
 
 
 def test_a_non_json_answer_is_named() -> None:
-    with scripted_server(lambda body, call: (200, "<html>hello</html>", {})) as (url, _):
-        with pytest.raises(EndpointError, match="did not answer with JSON"):
-            client(url).generate([ask()])
+    with scripted_server(lambda body, call: (200, "<html>hello</html>", {})) as (url, _), \
+            pytest.raises(EndpointError, match="did not answer with JSON"):
+        client(url).generate([ask()])
 
 
 def test_native_n_is_one_request_and_tokens_add_up() -> None:
