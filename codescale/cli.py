@@ -1,9 +1,137 @@
 """The `codescale` command line."""
 
-import typer
+import json
+import logging
+from pathlib import Path
+from typing import Annotated, Optional
 
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from codescale.api import solve_all
+from codescale.config import Config, ConfigError
+from codescale.evaluation.scoring import hidden_results
+from codescale.execution.cli import app as sandbox_app
+from codescale.execution.errors import SandboxError
+from codescale.llm.cli import app as models_app
+from codescale.llm.errors import LLMError
+from codescale.problems import ProblemLoadError, load_problem_files
 from codescale.problems.cli import app as problems_app
+from codescale.report import answers_table
+from codescale.scaling.config import SelectorName
+from codescale.scaling.errors import ScalingError
+from codescale.scaling.runner import Event
+from codescale.store import RunStore, StoreError
 
 app = typer.Typer(help="Test-time scaling for code generation: sample, execute, debug, select.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(problems_app, name="problems")
+app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(models_app, name="models")
+
+console = Console(stderr=True)
+USER_ERRORS = (ConfigError, ProblemLoadError, SandboxError, LLMError, ScalingError, StoreError,
+               OSError)
+
+
+@app.callback()
+def main() -> None:
+    """Warnings (such as a sandbox fallback) print as one line on standard error."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s",
+                        handlers=[RichHandler(console=console, show_time=False, show_path=False)])
+
+
+@app.command()
+def solve(
+    paths: Annotated[list[Path], typer.Argument(help="problem files or folders")],
+    n: Annotated[Optional[int], typer.Option(help="samples per problem")] = None,
+    rounds: Annotated[Optional[int], typer.Option(help="debug rounds")] = None,
+    selector: Annotated[Optional[str], typer.Option(help="selection strategy")] = None,
+    baseline: Annotated[Optional[list[str]], typer.Option(
+        help="more strategies to answer from the same pool (repeatable)")] = None,
+    backend: Annotated[Optional[str], typer.Option(help="llamacpp, openai or vllm")] = None,
+    model: Annotated[Optional[str], typer.Option(help="model name or path")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="openai-compatible endpoint")] = None,
+    sandbox: Annotated[Optional[str], typer.Option(help="auto, docker or local")] = None,
+    max_tokens: Annotated[Optional[int], typer.Option(help="tokens per completion")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="sampling seed")] = None,
+    run_dir: Annotated[Optional[Path], typer.Option(help="run directory (rerun resumes)")] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML config")] = None,
+    score: Annotated[bool, typer.Option(help="check answers on the hidden tests")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="print answers as JSON lines")] = False,
+) -> None:
+    """Solve problem files with S* test-time scaling and print the chosen programs."""
+    try:
+        config = _config(config_file, {
+            "scaling": {"n": n, "rounds": rounds, "selector": selector, "max_tokens": max_tokens,
+                        "seed": seed,
+                        "baselines": _baselines(baseline, score)},
+            "llm": {"backend": backend, "model": model, "base_url": base_url},
+            "sandbox": {"backend": sandbox},
+            "run_dir": run_dir,
+        })
+        problems = load_problem_files(paths)
+        with _progress_display() as show:
+            answers = solve_all(problems, config, progress=show)
+        hidden = hidden_results(config.run_dir, problems, answers) if score else {}
+    except USER_ERRORS as error:
+        _fail(error)
+    if as_json:
+        for answer in answers:
+            row = answer.model_dump(mode="json")
+            row["hidden_passed"] = hidden.get(answer.problem_id)
+            typer.echo(json.dumps(row))
+    else:
+        Console().print(answers_table(answers, hidden))
+        Console().print(f"run recorded in {config.run_dir / 'run.sqlite'}")
+
+
+def _config(config_file: Path | None, flags: dict) -> Config:
+    """The TOML file's settings (or the defaults), overridden by the flags that were given."""
+    base = Config.from_toml(config_file) if config_file else Config()
+    merged = base.model_dump()
+    for key, value in flags.items():
+        if isinstance(value, dict):
+            merged[key].update({k: v for k, v in value.items() if v is not None})
+        elif value is not None:
+            merged[key] = value
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise ConfigError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+
+def _baselines(given: list[str] | None, score: bool) -> tuple[SelectorName, ...] | None:
+    wanted = list(given or [])
+    if score and "oracle" not in wanted:
+        wanted.append("oracle")
+    return tuple(wanted) or None  # type: ignore[return-value]
+
+
+class _progress_display:
+    """A live rich progress bar fed by pipeline events."""
+
+    def __enter__(self):
+        self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                             TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                             console=console, transient=False)
+        self._bar.__enter__()
+        self._task = self._bar.add_task("starting", total=None)
+        return self._show
+
+    def _show(self, event: Event) -> None:
+        self._bar.update(self._task, description=f"{event.stage}: {event.message}",
+                         completed=event.done, total=event.total or None)
+
+    def __exit__(self, *exc_info) -> None:
+        self._bar.__exit__(*exc_info)
+
+
+def _fail(error: BaseException) -> None:
+    message = str(error).strip() or type(error).__name__
+    console.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    raise typer.Exit(1)

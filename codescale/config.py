@@ -3,10 +3,12 @@
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codescale.execution.config import SandboxConfig
 from codescale.llm.config import LLMConfig
+from codescale.llm.model_file import cache_dir
+from codescale.scaling.config import ScalingConfig
 
 
 class ConfigError(Exception):
@@ -20,7 +22,12 @@ class Config(BaseModel):
 
     llm: LLMConfig = LLMConfig()
     sandbox: SandboxConfig = SandboxConfig()
-    run_dir: Path = Path("runs")
+    scaling: ScalingConfig = ScalingConfig()
+    run_dir: Path = Field(default=Path("runs/solve"),
+                          description="run store and artifacts; rerunning on it resumes")
+    completion_cache: Path | None = Field(
+        default_factory=lambda: cache_dir() / "completions.sqlite",
+        description="persistent completion cache shared by runs; None disables it")
 
     @classmethod
     def from_toml(cls, path: Path) -> "Config":

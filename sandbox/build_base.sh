@@ -6,7 +6,14 @@ set -euo pipefail
 
 TAG="${1:-codescale-sandbox-base:bookworm}"
 SUITE="${CODESCALE_DEBIAN_SUITE:-bookworm}"
-MIRROR="${CODESCALE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian archive this machine's apt already uses, unless CODESCALE_DEBIAN_MIRROR says otherwise.
+apt_mirror() {
+    { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
+      grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2}'; } \
+        | grep -v -e security -e updates | head -n 1 || true
+}
+MIRROR="${CODESCALE_DEBIAN_MIRROR:-$(apt_mirror)}"
+[ -n "$MIRROR" ] || { echo "no Debian mirror found in apt sources; set CODESCALE_DEBIAN_MIRROR" >&2; exit 1; }
 # python3-minimal is the interpreter; libpython3-stdlib adds the standard library
 # modules candidate programs import (fractions, decimal, heapq, ...).
 PACKAGES="python3-minimal,libpython3-stdlib"

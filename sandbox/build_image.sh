@@ -1,19 +1,16 @@
 #!/usr/bin/env bash
-# Build the sandbox image from Dockerfile.sandbox. Base image: the official slim Python image
-# when it is present or can be pulled, otherwise one built offline by build_base.sh.
+# Build the sandbox image from Dockerfile.sandbox. Base image: $CODESCALE_SANDBOX_BASE when set
+# (e.g. python:3.11-slim for users with a registry), otherwise one built offline by build_base.sh.
 # Usage: sandbox/build_image.sh [IMAGE_TAG]   (default codescale-sandbox:latest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TAG="${1:-codescale-sandbox:latest}"
-REGISTRY_BASE="python:3.11-slim"
 OFFLINE_BASE="codescale-sandbox-base:bookworm"
 
-if docker image inspect "$REGISTRY_BASE" >/dev/null 2>&1 \
-        || timeout 120 docker pull --quiet "$REGISTRY_BASE" >/dev/null 2>&1; then
-    BASE="$REGISTRY_BASE"
+if [ -n "${CODESCALE_SANDBOX_BASE:-}" ]; then
+    BASE="$CODESCALE_SANDBOX_BASE"
 else
-    echo "no registry: building the base image offline"
     bash sandbox/build_base.sh "$OFFLINE_BASE"
     BASE="$OFFLINE_BASE"
 fi

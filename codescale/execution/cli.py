@@ -33,7 +33,7 @@ SMOKE = (
 
 @app.command()
 def build(image: str = typer.Option(SandboxConfig().image, help="tag of the image")) -> None:
-    """Build the sandbox image (its base offline with debootstrap when no registry answers)."""
+    """Build the sandbox image (base built offline unless $CODESCALE_SANDBOX_BASE names one)."""
     if not BUILD_SCRIPT.is_file():
         _fail(f"{BUILD_SCRIPT} not found; build from a codescale checkout")
     if subprocess.run(["bash", str(BUILD_SCRIPT), image], check=False).returncode != 0:
