@@ -2,13 +2,14 @@
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from codescale.api import solve_all
@@ -20,7 +21,7 @@ from codescale.llm.cli import app as models_app
 from codescale.llm.errors import LLMError
 from codescale.problems import ProblemLoadError, load_problem_files
 from codescale.problems.cli import app as problems_app
-from codescale.report import answers_table
+from codescale.report import answers_table, chosen_programs
 from codescale.scaling.config import SelectorName
 from codescale.scaling.errors import ScalingError
 from codescale.scaling.runner import Event
@@ -40,8 +41,7 @@ USER_ERRORS = (ConfigError, ProblemLoadError, SandboxError, LLMError, ScalingErr
 @app.callback()
 def main() -> None:
     """Warnings (such as a sandbox fallback) print as one line on standard error."""
-    logging.basicConfig(level=logging.WARNING, format="%(message)s",
-                        handlers=[RichHandler(console=console, show_time=False, show_path=False)])
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
 
 @app.command()
@@ -85,8 +85,10 @@ def solve(
             row["hidden_passed"] = hidden.get(answer.problem_id)
             typer.echo(json.dumps(row))
     else:
-        Console().print(answers_table(answers, hidden))
-        Console().print(f"run recorded in {config.run_dir / 'run.sqlite'}")
+        out = Console(width=None if sys.stdout.isatty() else 160)
+        out.print(chosen_programs(answers))
+        out.print(answers_table(answers, hidden))
+        out.print(f"run recorded in {config.run_dir / 'run.sqlite'}")
 
 
 def _config(config_file: Path | None, flags: dict) -> Config:
@@ -118,7 +120,7 @@ class _progress_display:
     def __enter__(self):
         self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                              TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                             console=console, transient=False)
+                             console=console, transient=True)
         self._bar.__enter__()
         self._task = self._bar.add_task("starting", total=None)
         return self._show
@@ -133,5 +135,5 @@ class _progress_display:
 
 def _fail(error: BaseException) -> None:
     message = str(error).strip() or type(error).__name__
-    console.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)

@@ -2,6 +2,9 @@
 
 from collections.abc import Mapping, Sequence
 
+from rich.console import Group
+from rich.rule import Rule
+from rich.syntax import Syntax
 from rich.table import Table
 
 from codescale.models import Answer
@@ -18,7 +21,7 @@ def answers_table(answers: Sequence[Answer], hidden: Mapping[str, bool | None]) 
         verdict = hidden.get(answer.problem_id)
         table.add_row(
             answer.problem_id, answer.strategy,
-            f"abstained: {answer.reason}" if answer.abstained else answer.candidate_id or "",
+            f"abstained: {answer.reason}" if answer.abstained else (answer.candidate_id or "")[:12],
             f"{answer.confidence:.2f}",
             f"{evidence.public_passed}/{evidence.public_total}",
             f"{evidence.comparisons_won}/{evidence.comparisons_total}",
@@ -27,3 +30,13 @@ def answers_table(answers: Sequence[Answer], hidden: Mapping[str, bool | None]) 
             str(cost.executions), f"{cost.wall_time_s:.1f}",
         )
     return table
+
+
+def chosen_programs(answers: Sequence[Answer]) -> Group:
+    """Each selected program under a rule naming its problem (abstentions are skipped)."""
+    parts = []
+    for answer in answers:
+        if answer.code is not None:
+            parts.append(Rule(f"{answer.problem_id} ({answer.strategy})"))
+            parts.append(Syntax(answer.code, "python"))
+    return Group(*parts)

@@ -1,0 +1,84 @@
+"""Greedy single-sample generation against S* on the example problems, in one run.
+
+Both arms use the same generator (the embedded model by default) and the real sandbox;
+each answer is scored on the problem's hidden tests. Prints how many problems each arm
+solves and what it cost (tokens, LLM calls, sandbox executions, wall time), then the
+per-problem verdicts.
+
+Usage: python bench/trap_comparison.py [PROBLEMS...] [--n 8] [--rounds 1] [--max-tokens 512]
+                                       [--run-dir runs/bench-traps]
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from codescale.api import solve_all
+from codescale.config import Config
+from codescale.evaluation.scoring import hidden_results
+from codescale.models import Cost
+from codescale.problems import load_problem_files
+from codescale.scaling.config import ScalingConfig
+
+
+def arms(args: argparse.Namespace) -> dict[str, ScalingConfig]:
+    """The two settings compared: greedy one sample, and S* with sampling and debugging."""
+    common = {"max_tokens": args.max_tokens, "seed": args.seed, "baselines": ("oracle",)}
+    return {
+        "greedy (n=1, T=0, no debugging)": ScalingConfig(
+            n=1, temperature=0.0, rounds=0, selector="first", **common),
+        f"S* (n={args.n}, T=0.7, {args.rounds} debug rounds)": ScalingConfig(
+            n=args.n, temperature=0.7, rounds=args.rounds, selector="sstar", **common),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("problems", nargs="*", type=Path, default=[Path("problems")])
+    parser.add_argument("--n", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--max-tokens", type=int, default=512)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--run-dir", type=Path, default=Path("runs/bench-traps"))
+    args = parser.parse_args()
+    problems = load_problem_files(args.problems)
+    console = Console()
+
+    summary = Table(title=f"greedy vs S* on {len(problems)} problems (hidden tests)")
+    for column in ("arm", "solved", "abstained", "prompt tok", "completion tok", "LLM calls",
+                   "executions", "wall s"):
+        summary.add_column(column)
+    verdicts: dict[str, dict[str, bool | None]] = {}
+    for index, (name, scaling) in enumerate(arms(args).items()):
+        run_dir = args.run_dir / f"arm{index}"
+        config = Config(scaling=scaling, run_dir=run_dir)
+        started = time.perf_counter()
+        answers = solve_all(problems, config)
+        elapsed = time.perf_counter() - started
+        verdicts[name] = hidden_results(run_dir, problems, answers)
+        cost = sum((a.cost for a in answers), Cost())
+        summary.add_row(name, f"{sum(v is True for v in verdicts[name].values())}/{len(problems)}",
+                        str(sum(a.abstained for a in answers)), str(cost.prompt_tokens),
+                        str(cost.completion_tokens), str(cost.llm_calls), str(cost.executions),
+                        f"{elapsed:.0f}")
+        console.print(f"{name}: done in {elapsed:.0f} s")
+    console.print(summary)
+    console.print(_per_problem(problems, verdicts))
+
+
+def _per_problem(problems: list, verdicts: dict[str, dict[str, bool | None]]) -> Table:
+    table = Table(title="hidden-test verdict per problem")
+    table.add_column("problem")
+    for name in verdicts:
+        table.add_column(name)
+    for problem in problems:
+        table.add_row(problem.id, *({True: "pass", False: "fail", None: "-"}[v[problem.id]]
+                                    for v in verdicts.values()))
+    return table
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""`codescale solve` end to end: the embedded model in the real sandbox, and clear errors."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def solve(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["codescale", "solve", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO)
+
+
+@pytest.mark.model
+@pytest.mark.docker
+def test_solves_an_example_and_resumes_for_free(tmp_path: Path) -> None:
+    args = ["problems/leap-year.yaml", "--n", "2", "--rounds", "1", "--max-tokens", "256",
+            "--sandbox", "docker", "--run-dir", str(tmp_path / "run"), "--json"]
+    first = solve(*args)
+    assert first.returncode == 0, first.stderr
+    answer = json.loads(first.stdout.strip().splitlines()[-1])
+    assert answer["problem_id"] == "leap-year"
+    assert answer["cost"]["llm_calls"] >= 1
+    assert answer["cost"]["executions"] >= 1
+    assert answer["hidden_passed"] in (True, False) if not answer["abstained"] else True
+    assert (tmp_path / "run" / "run.sqlite").is_file()
+
+    again = solve(*args)
+    assert again.returncode == 0, again.stderr
+    replay = json.loads(again.stdout.strip().splitlines()[-1])
+    assert (replay["candidate_id"], replay["code"]) == (answer["candidate_id"], answer["code"])
+    assert replay["cost"]["llm_calls"] == 0
+    assert replay["cost"]["executions"] == 0
+
+
+def test_malformed_problem_file_is_one_line(tmp_path: Path) -> None:
+    result = solve(str(REPO / "tests/problems/broken/unknown-style.yaml"),
+                   "--run-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {REPO / 'tests/problems/broken/unknown-style.yaml'}: io: unknown value "
+        "'interactive': Input should be 'stdin' or 'call'"]
+
+
+def test_unreachable_endpoint_is_one_line(tmp_path: Path) -> None:
+    result = solve("problems/median.yaml", "--backend", "openai", "--model", "any",
+                   "--base-url", "http://127.0.0.1:9/v1", "--sandbox", "local",
+                   "--run-dir", str(tmp_path), timeout=120)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "127.0.0.1:9" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_flag_value_is_one_line(tmp_path: Path) -> None:
+    result = solve("problems/median.yaml", "--selector", "best", "--run-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: scaling.selector: ")
