@@ -29,10 +29,12 @@ import sys
 import time
 import traceback
 import types
+import typing
 
 # Loaded once by the worker so that forked children find them ready (candidates use them).
 PRELOADED = ("bisect", "collections", "decimal", "fractions", "functools", "heapq",
              "itertools", "random", "re", "string", "typing")
+TYPING_NAMES = {name: getattr(typing, name) for name in typing.__all__}
 EXIT_MEMORY = 113  # a child exits with this after an uncaught MemoryError
 STDERR_KEEP = 8192  # bytes of stderr returned (the tail, where tracebacks end)
 SCRATCH = os.environ.get("CODESCALE_SCRATCH", "/scratch")  # the program's working directory
@@ -251,6 +253,8 @@ def _execute(program: types.CodeType, io_style: str, entry_point: str, text: str
     """Run the program as __main__ (and call the entry point); return the exit status."""
     main_module = types.ModuleType("__main__")
     main_module.__dict__["__builtins__"] = builtins
+    if io_style == "call":  # LeetCode-style starter code uses List, Optional, ... unimported
+        main_module.__dict__.update(TYPING_NAMES)
     sys.modules["__main__"] = main_module
     try:
         try:

@@ -52,6 +52,15 @@ def test_call_plain_function_returns_json(sandbox: WorkerPool) -> None:
     assert "debug output" in result.stderr
 
 
+def test_call_starter_code_may_use_typing_names_unimported(sandbox: WorkerPool) -> None:
+    code = ("class Solution:\n"
+            "    def total(self, nums: List[int], extra: Optional[int]) -> int:\n"
+            "        return sum(nums) + (extra or 0)")
+    [result] = sandbox.run(job(code, "[[1, 2], null]", io="call", entry_point="Solution.total",
+                               expected="3"))
+    assert result.status == Status.PASSED
+
+
 def test_call_solution_class_is_fresh_per_input(sandbox: WorkerPool) -> None:
     code = ("class Solution:\n    calls = 0\n"
             "    def twoSum(self, nums, target):\n"
