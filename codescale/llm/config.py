@@ -23,7 +23,9 @@ class LLMConfig(BaseModel):
     max_concurrency: int = Field(default=16, ge=1, description="`openai`: requests in flight")
     timeout_s: float = Field(default=600.0, gt=0, description="`openai`: per HTTP request")
     max_retries: int = Field(default=4, ge=0, description="`openai`: retries on 429/5xx/timeouts")
-    n_ctx: int = Field(default=8192, ge=256, description="`llamacpp`: context window in tokens")
+    n_ctx: int = Field(default=16384, ge=256,
+                       description="`llamacpp`: KV cells shared by all parallel samples")
+    n_parallel: int = Field(default=16, ge=1, description="`llamacpp`: samples decoded together")
     n_threads: int | None = Field(default=None, ge=1, description="`llamacpp`: CPU threads")
     tensor_parallel_size: int = Field(default=1, ge=1, description="`vllm`: GPUs per model")
     gpu_memory_utilization: float = Field(default=0.9, gt=0, le=1,

@@ -21,7 +21,7 @@ def open_generator(config: LLMConfig) -> Generator:
         path = config.gguf_path or embedded_model_path()
         name = config.model or (EMBEDDED_NAME if config.gguf_path is None else None)
         return LlamaCppGenerator(path, model=name, n_ctx=config.n_ctx,
-                                 n_threads=config.n_threads)
+                                 n_threads=config.n_threads, parallel=config.n_parallel)
     if config.model is None:
         raise BackendUnavailable(f"the {config.backend} backend needs llm.model "
                                  f"(a model name or path)")

@@ -32,7 +32,7 @@ def embedded_gguf() -> Path:
 @pytest.fixture(scope="session")
 def llamacpp(embedded_gguf: Path) -> LlamaCppGenerator:
     """The embedded model in this process, loaded once."""
-    return LlamaCppGenerator(embedded_gguf, n_ctx=2048, n_threads=2)
+    return LlamaCppGenerator(embedded_gguf, n_ctx=4096, n_threads=2)
 
 
 @pytest.fixture(scope="session")

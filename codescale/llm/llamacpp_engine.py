@@ -1,0 +1,231 @@
+"""Parallel sampling on llama.cpp: many samples, of one prompt or several, decode as one batch.
+
+The samples of a batch of requests are packed into groups that fit the context: at most
+`n_seq_max` sequences, and prompt plus `max_tokens` cells per sequence within `n_ctx`. In a
+group each prompt is evaluated once, on its first sequence, and its KV cells are shared
+with that request's other samples (the KV cache is unified, so sharing tags cells instead
+of copying tensors). Every step then decodes the next token of all live sequences in one
+`llama_decode`, which on a CPU turns many matrix-vector products into one matrix product.
+
+Built on llama-cpp-python's low-level bindings (`llama_cpp`, `llama_cpp._internals`); the
+chat template is the GGUF's own, rendered by llama-cpp-python's Jinja2 formatter.
+"""
+
+import importlib
+import itertools
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from codescale.llm.errors import BackendUnavailable, LLMError, ModelFileError
+from codescale.llm.protocol import ChatMessage, Completion, SamplingParams
+
+PROMPT_CHUNK = 512
+
+
+def import_llama_cpp() -> tuple[Any, Any, Any]:
+    """`llama_cpp`, its `_internals` and `llama_chat_format`, or a clear error."""
+    try:
+        modules = tuple(importlib.import_module(name) for name in (
+            "llama_cpp", "llama_cpp._internals", "llama_cpp.llama_chat_format"))
+    except ImportError as error:
+        raise BackendUnavailable(f"the llamacpp backend needs llama-cpp-python ({error}); "
+                                 f"run: pip install 'codescale[cpu]'") from None
+    importlib.import_module("llama_cpp._logger").set_verbose(False)
+    return modules
+
+
+@dataclass(frozen=True)
+class SampleJob:
+    """One request's prompt tokens, sampling settings and one seed per sample."""
+
+    prompt: list[int]
+    params: SamplingParams
+    seeds: list[int]
+
+
+@dataclass
+class _Sequence:
+    """One sample being decoded."""
+
+    job: int
+    sample: int
+    seq_id: int
+    sampler: Any
+    params: SamplingParams
+    position: int
+    text: bytearray = field(default_factory=bytearray)
+    tokens: int = 0
+    finish_reason: str | None = None
+    last: int = 0
+    logits_index: int = 0
+
+    def accept(self, piece: bytes) -> None:
+        """Append one sampled token's bytes; finish at a stop string or at max_tokens."""
+        self.tokens += 1
+        stops = [stop.encode("utf-8") for stop in self.params.stop if stop]
+        start = max(0, len(self.text) - max((len(stop) for stop in stops), default=0))
+        self.text += piece
+        for stop in stops:
+            at = self.text.find(stop, start)
+            if at >= 0:
+                del self.text[at:]
+                self.finish_reason = "stop"
+                return
+        if self.tokens >= self.params.max_tokens:
+            self.finish_reason = "length"
+
+    def completion(self) -> Completion:
+        """The finished sample."""
+        return Completion(text=self.text.decode("utf-8", errors="ignore"),
+                          finish_reason=self.finish_reason or "length",
+                          completion_tokens=self.tokens)
+
+
+class LlamaCppEngine:
+    """A GGUF model and one context with room for `n_seq_max` parallel sequences."""
+
+    def __init__(self, model_path: str, *, n_ctx: int, n_threads: int | None,
+                 n_seq_max: int) -> None:
+        self._lib, internals, chat_format = import_llama_cpp()
+        try:
+            self._model = internals.LlamaModel(
+                path_model=model_path, params=self._lib.llama_model_default_params(),
+                verbose=False)
+        except ValueError as error:
+            raise ModelFileError(f"cannot load {model_path} as a GGUF model: {error}") from None
+        self.n_seq_max = max(1, min(n_seq_max, self._lib.llama_max_parallel_sequences()))
+        params = self._lib.llama_context_default_params()
+        params.n_ctx = n_ctx
+        params.n_batch = params.n_ubatch = PROMPT_CHUNK
+        params.n_seq_max = self.n_seq_max
+        params.kv_unified = True
+        params.n_threads = params.n_threads_batch = n_threads or os.cpu_count() or 1
+        self._ctx = internals.LlamaContext(model=self._model, params=params, verbose=False)
+        self.n_ctx: int = self._ctx.n_ctx()
+        self._batch = internals.LlamaBatch(n_tokens=max(PROMPT_CHUNK, self.n_seq_max), embd=0,
+                                           n_seq_max=1, verbose=False)
+        self._new_sampler = internals.LlamaSampler
+        self._formatter = self._chat_formatter(chat_format, model_path)
+
+    def _chat_formatter(self, chat_format: Any, model_path: str) -> Any:
+        template = self._model.metadata().get("tokenizer.chat_template")
+        if not template:
+            raise ModelFileError(f"{model_path} has no chat template in its GGUF metadata")
+        eos, bos = self._model.token_eos(), self._model.token_bos()
+        return chat_format.Jinja2ChatFormatter(
+            template=template, eos_token=self._model.token_get_text(eos) if eos != -1 else "",
+            bos_token=self._model.token_get_text(bos) if bos != -1 else "",
+            stop_token_ids=[eos])
+
+    def prompt_tokens(self, messages: Sequence[ChatMessage]) -> list[int]:
+        """The messages rendered by the GGUF's chat template, tokenized."""
+        rendered = self._formatter(messages=[message.model_dump() for message in messages])
+        tokens: list[int] = self._model.tokenize(rendered.prompt.encode("utf-8"),
+                                                 add_bos=not rendered.added_special,
+                                                 special=True)
+        return tokens
+
+    def run(self, jobs: Sequence[SampleJob]) -> Iterator[tuple[int, list[Completion]]]:
+        """Yield `(job index, its completions in seed order)` as each job finishes."""
+        for job in jobs:
+            if len(job.prompt) >= self.n_ctx:
+                raise LLMError(f"prompt of {len(job.prompt)} tokens does not fit the context "
+                               f"window of {self.n_ctx} tokens; raise llm.n_ctx")
+        found: dict[int, dict[int, Completion]] = {}
+        for group in self._groups(jobs):
+            for sequence in self._decode_group(jobs, group):
+                samples = found.setdefault(sequence.job, {})
+                samples[sequence.sample] = sequence.completion()
+                if len(samples) == len(jobs[sequence.job].seeds):
+                    yield sequence.job, [samples[k] for k in range(len(samples))]
+
+    def _groups(self, jobs: Sequence[SampleJob]) -> Iterator[list[tuple[int, int]]]:
+        """`(job, sample)` pairs packed so each group fits the sequences and the KV cells."""
+        group: list[tuple[int, int]] = []
+        cells = 0
+        for index, job in enumerate(jobs):
+            for sample in range(len(job.seeds)):
+                opens = not group or group[-1][0] != index
+                cost = job.params.max_tokens + (len(job.prompt) if opens else 0)
+                if group and (len(group) == self.n_seq_max or cells + cost > self.n_ctx):
+                    yield group
+                    group, cells = [], 0
+                    cost = job.params.max_tokens + len(job.prompt)
+                group.append((index, sample))
+                cells += cost
+        if group:
+            yield group
+
+    def _decode_group(self, jobs: Sequence[SampleJob],
+                      group: list[tuple[int, int]]) -> list[_Sequence]:
+        self._ctx.kv_cache_clear()
+        sequences: list[_Sequence] = []
+        for index, pairs in itertools.groupby(group, key=lambda pair: pair[0]):
+            job, first = jobs[index], len(sequences)
+            logits_index = self._evaluate_prompt(job.prompt, first)
+            members = [_Sequence(job=index, sample=sample, seq_id=first + offset,
+                                 sampler=self._sampler(job.params, job.seeds[sample]),
+                                 params=job.params, position=len(job.prompt),
+                                 logits_index=logits_index)
+                       for offset, (_, sample) in enumerate(pairs)]
+            for member in members[1:]:
+                self._ctx.kv_cache_seq_cp(first, member.seq_id, 0, len(job.prompt))
+            for member in members:
+                self._advance(member)
+            sequences.extend(members)
+        live = [sequence for sequence in sequences if sequence.finish_reason is None]
+        while live:
+            self._decode([(s.last, s.position, s.seq_id, True) for s in live])
+            for index, sequence in enumerate(live):
+                sequence.position += 1
+                sequence.logits_index = index
+                self._advance(sequence)
+            live = [sequence for sequence in live if sequence.finish_reason is None]
+        return sequences
+
+    def _advance(self, sequence: _Sequence) -> None:
+        """Sample the sequence's next token from its logits and record it."""
+        token = sequence.sampler.sample(self._ctx, sequence.logits_index)
+        if self._lib.llama_vocab_is_eog(self._model.vocab, token):
+            sequence.finish_reason = "stop"
+            return
+        sequence.last = token
+        sequence.accept(self._model.detokenize([token]))
+        if sequence.finish_reason is None and sequence.position >= self.n_ctx:
+            sequence.finish_reason = "length"
+
+    def _evaluate_prompt(self, prompt: list[int], seq_id: int) -> int:
+        """Decode a prompt on one sequence; the batch index of the logits that follow it."""
+        for start in range(0, len(prompt), PROMPT_CHUNK):
+            chunk = prompt[start:start + PROMPT_CHUNK]
+            self._decode([(token, start + offset, seq_id, offset == len(chunk) - 1)
+                          for offset, token in enumerate(chunk)])
+        return len(chunk) - 1
+
+    def _decode(self, entries: list[tuple[int, int, int, bool]]) -> None:
+        """One llama_decode of `(token, position, sequence, wants logits)` entries."""
+        batch = self._batch.batch
+        batch.n_tokens = len(entries)
+        for index, (token, position, seq_id, logits) in enumerate(entries):
+            batch.token[index] = token
+            batch.pos[index] = position
+            batch.n_seq_id[index] = 1
+            batch.seq_id[index][0] = seq_id
+            batch.logits[index] = logits
+        try:
+            self._ctx.decode(self._batch)
+        except RuntimeError as error:
+            raise LLMError(f"llama.cpp could not decode ({error}); the context window of "
+                           f"{self.n_ctx} tokens may be too small: raise llm.n_ctx") from None
+
+    def _sampler(self, params: SamplingParams, seed: int) -> Any:
+        sampler = self._new_sampler()
+        if params.temperature == 0:
+            sampler.add_greedy()
+            return sampler
+        sampler.add_temp(params.temperature)
+        sampler.add_top_p(params.top_p, 1)
+        sampler.add_dist(seed)
+        return sampler
