@@ -1,0 +1,52 @@
+"""What every `codescale` command shares: settings from a TOML file and flags, and errors
+reported as one line on standard error."""
+
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+
+from codescale.config import Config, ConfigError
+from codescale.execution.errors import SandboxError
+from codescale.llm.errors import LLMError
+from codescale.problems import ProblemLoadError
+from codescale.scaling.errors import ScalingError
+from codescale.store import StoreError
+
+console = Console(stderr=True)
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    ConfigError, ProblemLoadError, SandboxError, LLMError, ScalingError, StoreError, OSError)
+
+
+def validation_message(error: ValidationError) -> str:
+    """A validation error's first problem as `field.path: message`."""
+    first = error.errors()[0]
+    return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+
+
+def load_config(config_file: Path | None, flags: dict[str, Any]) -> Config:
+    """The TOML file's settings (or the defaults), overridden by the flags that were given.
+
+    A flag is a top-level value, or a table (`{"llm": {"model": ...}}`) whose given (non-None)
+    keys replace the file's."""
+    base = Config.from_toml(config_file) if config_file else Config()
+    merged = base.model_dump()
+    for key, value in flags.items():
+        if isinstance(value, dict):
+            merged[key].update({k: v for k, v in value.items() if v is not None})
+        elif value is not None:
+            merged[key] = value
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as error:
+        raise ConfigError(validation_message(error)) from None
+
+
+def fail(error: BaseException) -> NoReturn:
+    """Print `error: <cause>` as one line on standard error and exit with status 1."""
+    message = str(error).strip() or type(error).__name__
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
