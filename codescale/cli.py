@@ -7,36 +7,30 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from codescale.api import solve_all
-from codescale.config import Config, ConfigError
+from codescale.cli_support import USER_ERRORS, console, fail, load_config
+from codescale.evaluation.cli import eval_command, report_command
 from codescale.evaluation.scoring import hidden_results
 from codescale.execution.cli import app as sandbox_app
-from codescale.execution.errors import SandboxError
+from codescale.fix.cli import fix_command
 from codescale.llm.cli import app as models_app
-from codescale.llm.errors import LLMError
-from codescale.problems import ProblemLoadError, load_problem_files
+from codescale.problems import load_problem_files
 from codescale.problems.cli import app as problems_app
 from codescale.report import answers_table, chosen_programs
 from codescale.scaling.config import SelectorName
-from codescale.scaling.errors import ScalingError
 from codescale.scaling.runner import Event
-from codescale.store import RunStore, StoreError
 
 app = typer.Typer(help="Test-time scaling for code generation: sample, execute, debug, select.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(problems_app, name="problems")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(models_app, name="models")
-
-console = Console(stderr=True)
-USER_ERRORS = (ConfigError, ProblemLoadError, SandboxError, LLMError, ScalingError, StoreError,
-               OSError)
-
+app.command("fix")(fix_command)
+app.command("eval")(eval_command)
+app.command("report")(report_command)
 
 @app.callback()
 def main() -> None:
@@ -65,7 +59,7 @@ def solve(
 ) -> None:
     """Solve problem files with S* test-time scaling and print the chosen programs."""
     try:
-        config = _config(config_file, {
+        config = load_config(config_file, {
             "scaling": {"n": n, "rounds": rounds, "selector": selector, "max_tokens": max_tokens,
                         "seed": seed,
                         "baselines": _baselines(baseline, score)},
@@ -78,7 +72,7 @@ def solve(
             answers = solve_all(problems, config, progress=show)
         hidden = hidden_results(config.run_dir, problems, answers) if score else {}
     except USER_ERRORS as error:
-        _fail(error)
+        fail(error)
     if as_json:
         for answer in answers:
             row = answer.model_dump(mode="json")
@@ -89,22 +83,6 @@ def solve(
         out.print(chosen_programs(answers))
         out.print(answers_table(answers, hidden))
         out.print(f"run recorded in {config.run_dir / 'run.sqlite'}")
-
-
-def _config(config_file: Path | None, flags: dict) -> Config:
-    """The TOML file's settings (or the defaults), overridden by the flags that were given."""
-    base = Config.from_toml(config_file) if config_file else Config()
-    merged = base.model_dump()
-    for key, value in flags.items():
-        if isinstance(value, dict):
-            merged[key].update({k: v for k, v in value.items() if v is not None})
-        elif value is not None:
-            merged[key] = value
-    try:
-        return Config.model_validate(merged)
-    except ValidationError as error:
-        first = error.errors()[0]
-        raise ConfigError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
 
 
 def _baselines(given: list[str] | None, score: bool) -> tuple[SelectorName, ...] | None:
@@ -131,9 +109,3 @@ class _progress_display:
 
     def __exit__(self, *exc_info) -> None:
         self._bar.__exit__(*exc_info)
-
-
-def _fail(error: BaseException) -> None:
-    message = str(error).strip() or type(error).__name__
-    console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)

@@ -3,6 +3,7 @@
 Records are written as they arrive (one commit per write), so a run killed at any point
 keeps what it finished; the pipeline looks records up before redoing work, so rerunning
 on the same run directory resumes. Models are stored as JSON next to their key columns.
+Spending is appended as it is charged, so the cost of a run adds up over resumed parts.
 """
 
 import hashlib
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codescale.models import Answer, Candidate, Comparison, Execution, TestCase
+from codescale.models import Answer, Candidate, Comparison, Cost, Execution, Frozen, TestCase
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS candidates (
@@ -30,8 +31,18 @@ CREATE TABLE IF NOT EXISTS answers (
     problem_id TEXT NOT NULL, strategy TEXT NOT NULL, candidate_id TEXT,
     body TEXT NOT NULL, PRIMARY KEY (problem_id, strategy));
 CREATE TABLE IF NOT EXISTS steps (key TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS spending (
+    problem_id TEXT NOT NULL, stage TEXT NOT NULL, body TEXT NOT NULL);
 """
 FILENAME = "run.sqlite"
+
+
+class Spending(Frozen):
+    """Cost charged to one problem by one stage; `problem_id` "" is run-wide (wall time)."""
+
+    problem_id: str
+    stage: str
+    cost: Cost
 
 
 class StoreError(Exception):
@@ -142,7 +153,7 @@ class RunStore:
                                     "ORDER BY rowid", (problem_id,))
         return [Answer.model_validate_json(body) for (body,) in rows]
 
-    def mark_step(self, key: str, payload: list[Any] | dict[str, Any]) -> None:
+    def mark_step(self, key: str, payload: list[Any] | dict[str, Any] | str) -> None:
         """Record that a unit of work finished, with its JSON-serialisable result."""
         self._write("INSERT OR REPLACE INTO steps VALUES (?, ?)", [(key, json.dumps(payload))])
 
@@ -150,3 +161,14 @@ class RunStore:
         """The result of a finished unit of work, or None when it has not finished."""
         row = self._db.execute("SELECT body FROM steps WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
+
+    def put_spending(self, spending: Sequence[Spending]) -> None:
+        """Append charged costs (one transaction)."""
+        self._write("INSERT INTO spending VALUES (?, ?, ?)",
+                    [(s.problem_id, s.stage, s.cost.model_dump_json()) for s in spending])
+
+    def spending(self) -> list[Spending]:
+        """Every cost charged in this run directory, by any session, in charge order."""
+        rows = self._db.execute("SELECT problem_id, stage, body FROM spending ORDER BY rowid")
+        return [Spending(problem_id=problem_id, stage=stage, cost=Cost.model_validate_json(body))
+                for problem_id, stage, body in rows]

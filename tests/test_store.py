@@ -20,7 +20,7 @@ from codescale.models import (
     TestCase,
 )
 from codescale.scaling.pipeline import solve
-from codescale.store import RunStore, StoreError
+from codescale.store import RunStore, Spending, StoreError
 from tests.scaling.crash_run import CONFIG, PROBLEMS
 from tests.scaling.scenario import scripted
 
@@ -52,12 +52,16 @@ def test_records_round_trip(tmp_path: Path) -> None:
                     cost=Cost(llm_calls=2))
     store.put_answer(answer)
     store.mark_step("synth:p", [{"input": "0\n"}])
+    spent = [Spending(problem_id="p", stage="sample", cost=Cost(llm_calls=1)),
+             Spending(problem_id="", stage="sample", cost=Cost(wall_time_s=0.5))]
+    store.put_spending(spent)
     store.close()
 
     reopened = RunStore.open(tmp_path / "run")
     assert reopened.answers("p") == [answer] and reopened.answers() == [answer]
     assert reopened.step("sample:p") == ["c1", "c2"] and reopened.step("sample:q") is None
     assert reopened.step("synth:p") == [{"input": "0\n"}]
+    assert reopened.spending() == spent
 
 
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -1,34 +1,73 @@
-"""Spending of one `solve` call: cost per problem, and whether a cap has been reached."""
+"""Spending of a run: cost per problem, and whether a cap has been reached.
+
+With a ledger (the run store), every charge is recorded with its stage, and the spending
+of earlier, interrupted sessions on the same run counts: costs and caps cover the whole run.
+"""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from codescale.models import Cost
 from codescale.scaling.config import BudgetCaps
+from codescale.store import Spending
+
+
+class Ledger(Protocol):
+    """Where charges are kept across sessions (`RunStore` is one)."""
+
+    def put_spending(self, spending: Sequence[Spending]) -> None: ...
+
+    def spending(self) -> list[Spending]: ...
 
 
 class Budget:
-    """Adds up cost per problem and checks the run-wide caps before each batch."""
+    """Adds up cost per problem and checks the run-wide caps before each batch.
 
-    def __init__(self, caps: BudgetCaps, clock: Callable[[], float] = time.monotonic) -> None:
+    Wall time is charged to the stage whose charge ends it: the time since the previous
+    charge is recorded run-wide (problem id "") under the stage of the current one.
+    """
+
+    def __init__(self, caps: BudgetCaps, clock: Callable[[], float] = time.monotonic,
+                 ledger: Ledger | None = None) -> None:
         self.caps = caps
         self._clock = clock
-        self._start = clock()
+        self._start = self._last_charge = clock()
+        self._ledger = ledger
         self._spent: dict[str, Cost] = {}
+        self._earlier_wall_s = 0.0
+        for earlier in ledger.spending() if ledger is not None else []:
+            if earlier.problem_id:
+                self._add(earlier.problem_id, earlier.cost)
+            else:
+                self._earlier_wall_s += earlier.cost.wall_time_s
         self.stopped: str | None = None
 
-    def charge(self, problem_id: str, cost: Cost) -> None:
-        """Add `cost` to a problem's account."""
+    def _add(self, problem_id: str, cost: Cost) -> None:
         self._spent[problem_id] = self._spent.get(problem_id, Cost()) + cost
+
+    def charge(self, problem_id: str, cost: Cost, stage: str = "") -> None:
+        """Add `cost` to a problem's account, and record it in the ledger under `stage`."""
+        self._add(problem_id, cost)
+        if self._ledger is None:
+            return
+        now = self._clock()
+        elapsed, self._last_charge = now - self._last_charge, now
+        self._ledger.put_spending([
+            Spending(problem_id=problem_id, stage=stage, cost=cost),
+            Spending(problem_id="", stage=stage, cost=Cost(wall_time_s=elapsed))])
+
+    def _wall_time_s(self) -> float:
+        return self._earlier_wall_s + self._clock() - self._start
 
     def total(self) -> Cost:
         """Everything spent so far, wall time included."""
         spent = sum(self._spent.values(), Cost())
-        return spent.model_copy(update={"wall_time_s": self._clock() - self._start})
+        return spent.model_copy(update={"wall_time_s": self._wall_time_s()})
 
     def cost_of(self, problem_id: str, problems: int) -> Cost:
         """A problem's cost; the wall time of the shared batches is split evenly."""
-        share = (self._clock() - self._start) / max(problems, 1)
+        share = self._wall_time_s() / max(problems, 1)
         return self._spent.get(problem_id, Cost()).model_copy(update={"wall_time_s": share})
 
     def exhausted(self) -> str | None:

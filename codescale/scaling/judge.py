@@ -21,10 +21,13 @@ def parse_choice(text: str, count: int) -> int | None:
     return number - 1 if 1 <= number <= count else None
 
 
-def llm_judge(runner: Runner, pools: list[ProblemPool]) -> list[Answer]:
-    """For each problem, ask the LLM (one batch for all problems) which sampled program is right."""
-    config = runner.config
-    asking = [pool for pool in pools if len(pool.sampled()) > 1]
+def _ask(runner: Runner, pools: list[ProblemPool]) -> dict[str, str]:
+    """The judge's reply per problem id with more than one sampled program, in one batch;
+    replies are recorded as steps, so a resumed run does not ask again."""
+    config, store = runner.config, runner.store
+    replies = {pool.problem.id: recorded for pool in pools
+               if (recorded := store.step(f"judge:{pool.problem.id}")) is not None}
+    asking = [pool for pool in pools if len(pool.sampled()) > 1 and pool.problem.id not in replies]
     results = runner.generate("llm judge", [
         (pool.problem.id, GenerationRequest(
             messages=judge_messages(pool.problem, [e.candidate.code for e in pool.sampled()],
@@ -32,9 +35,16 @@ def llm_judge(runner: Runner, pools: list[ProblemPool]) -> list[Answer]:
             params=SamplingParams(temperature=config.judge_temperature,
                                   max_tokens=config.max_tokens, seed=config.seed)))
         for pool in asking])
-    replies = {pool.problem.id: result.completions[0].text
-               for pool, result in zip(asking, results, strict=True)
-               if result is not None and result.completions}
+    for pool, result in zip(asking, results, strict=True):
+        if result is not None and result.completions:
+            replies[pool.problem.id] = result.completions[0].text
+            store.mark_step(f"judge:{pool.problem.id}", result.completions[0].text)
+    return replies
+
+
+def llm_judge(runner: Runner, pools: list[ProblemPool]) -> list[Answer]:
+    """For each problem, ask the LLM (one batch for all problems) which sampled program is right."""
+    replies = _ask(runner, pools)
     answers = []
     for pool in pools:
         sampled = pool.sampled()

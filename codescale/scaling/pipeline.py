@@ -69,7 +69,8 @@ def solve(problems: Sequence[Problem], config: ScalingConfig, generator: Generat
     The `config.baselines` strategies answer from the same pool and are recorded in the
     store. Work recorded in `store` by an earlier run is reused, so a rerun resumes.
     """
-    runner = Runner(config, generator, sandbox, store, Budget(config.budget), progress)
+    budget = Budget(config.budget, ledger=store)
+    runner = Runner(config, generator, sandbox, store, budget, progress)
     pools = load_pools(problems, store)
     sample(runner, pools)
     run_public(runner, pools)

@@ -51,7 +51,7 @@ class Runner:
         self.emit(stage, f"{len(sent)} generation requests", 0, len(sent))
         results = self._generator.generate([request for _, request in sent])
         for (problem_id, _), result in zip(sent, results, strict=True):
-            self.budget.charge(problem_id, result_cost(result))
+            self.budget.charge(problem_id, result_cost(result), stage)
         self.emit(stage, f"{len(sent)} generation requests", len(sent), len(sent))
         return [*results, *[None] * (len(requests) - len(sent))]
 
@@ -70,7 +70,7 @@ class Runner:
             for i, executions in zip(allowed, fresh, strict=True):
                 problem, _, _, tests = jobs[i]
                 self.store.put_executions(tests, executions)
-                self.budget.charge(problem.id, Cost(executions=len(executions)))
+                self.budget.charge(problem.id, Cost(executions=len(executions)), stage)
                 recorded[i] = list(executions)
             self.emit(stage, f"{len(allowed)} programs run", len(allowed), len(allowed))
         return [None if None in found else found for found in recorded]  # type: ignore[misc]

@@ -25,5 +25,6 @@ def test_official_harness_scores_our_samples(tmp_path: Path) -> None:
                                              problem_file=str(problem_file))
 
     assert scores["pass@1"] == pytest.approx(0.5)
-    results = [json.loads(line) for line in Path(f"{samples}_results.jsonl").read_text().splitlines()]
+    results = [json.loads(line)
+               for line in Path(f"{samples}_results.jsonl").read_text().splitlines()]
     assert [r["passed"] for r in results] == [True] * 4 + [False] * 4

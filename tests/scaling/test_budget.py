@@ -65,3 +65,33 @@ def test_budget_accounts_per_problem_and_remembers_the_first_cap() -> None:
     assert budget.exhausted() == "wall-time budget reached (11.0s of 10.0s)"
     budget.charge("a", Cost(llm_calls=5))
     assert budget.exhausted().startswith("wall-time")
+
+
+def test_a_resumed_run_reports_the_cost_of_the_whole_run(tmp_path: Path) -> None:
+    first, _, _ = _solve(tmp_path, BudgetCaps(), PROBLEMS[:1])
+    again, generator, sandbox = _solve(tmp_path, BudgetCaps(), PROBLEMS[:1])
+    assert generator.batches == [] and sandbox.jobs == []  # all of it was recorded
+    spent = first[0].cost.model_copy(update={"wall_time_s": 0.0})
+    assert spent.llm_calls > 0 and spent.executions > 0
+    assert again[0].cost.model_copy(update={"wall_time_s": 0.0}) == spent
+    assert again[0].cost.wall_time_s > 0  # the recorded wall time of the first session
+
+
+def test_the_ledger_keeps_charges_by_stage_and_caps_count_them(tmp_path: Path) -> None:
+    now = [0.0]
+    store = RunStore.open(tmp_path)
+    budget = Budget(BudgetCaps(llm_calls=3), clock=lambda: now[0], ledger=store)
+    now[0] = 2.0
+    budget.charge("a", Cost(llm_calls=2, prompt_tokens=5), "sample")
+    now[0] = 2.5
+    budget.charge("a", Cost(executions=4), "public tests")
+    rows = [(s.problem_id, s.stage, s.cost) for s in store.spending()]
+    assert rows == [("a", "sample", Cost(llm_calls=2, prompt_tokens=5)),
+                    ("", "sample", Cost(wall_time_s=2.0)),
+                    ("a", "public tests", Cost(executions=4)),
+                    ("", "public tests", Cost(wall_time_s=0.5))]
+
+    resumed = Budget(BudgetCaps(llm_calls=3), clock=lambda: now[0], ledger=store)
+    assert resumed.calls_left() == 1
+    assert resumed.cost_of("a", problems=1) == Cost(llm_calls=2, prompt_tokens=5, executions=4,
+                                                    wall_time_s=2.5)

@@ -1,0 +1,115 @@
+"""The `codescale eval` and `codescale report` commands."""
+
+import sqlite3
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from codescale.cli_support import (USER_ERRORS, console, fail, load_config,
+                                   validation_message)
+from codescale.evaluation.artifacts import REPORT, RESULTS
+from codescale.evaluation.benchmarks import BenchmarkChoice, load_benchmark
+from codescale.evaluation.progress import StageBars
+from codescale.evaluation.report_html import COST_HEADERS, cost_cells
+from codescale.evaluation.errors import EvalError
+from codescale.evaluation.run import run_eval, write_report
+from codescale.evaluation.summary import EvalSummary
+
+_DEFAULT_RUNS = Path("runs")
+_ERRORS: tuple[type[BaseException], ...] = (*USER_ERRORS, EvalError, sqlite3.Error)
+
+
+def summary_tables(summary: EvalSummary) -> list[Table]:
+    """The strategy table (accuracy, efficiency, cost) and the pass@k table."""
+    strategies = Table(title=f"strategies (oracle pass@{summary.n}: {100 * summary.oracle:.1f}%)")
+    for column in ("strategy", "solved", "pass@1", "efficiency", *COST_HEADERS):
+        strategies.add_column(column)
+    for score in summary.strategies:
+        efficiency = "-" if score.efficiency is None else f"{100 * score.efficiency:.1f}%"
+        strategies.add_row(score.strategy, f"{score.solved}/{score.scored}",
+                           f"{100 * score.accuracy:.1f}%", efficiency,
+                           *cost_cells(score.cost.cost))
+    pass_at = Table(title="raw samples")
+    pass_at.add_column("k")
+    pass_at.add_column("pass@k")
+    for point in summary.pass_at_k:
+        pass_at.add_row(str(point.k), f"{100 * point.value:.1f}%")
+    return [strategies, pass_at]
+
+
+def _print(summary: EvalSummary, run_dir: Path) -> None:
+    out = Console(width=160)
+    for table in summary_tables(summary):
+        out.print(table)
+    out.print(f"results: {run_dir / RESULTS}\nreport: {run_dir / REPORT}")
+
+
+def _fail(error: BaseException) -> NoReturn:
+    if isinstance(error, sqlite3.Error):
+        error = EvalError(f"run store: {error}")
+    fail(error)
+
+
+def eval_command(
+    target: Annotated[str, typer.Argument(
+        help="humaneval, livecodebench, a LiveCodeBench .jsonl file, or problem files/folder")],
+    limit: Annotated[Optional[int], typer.Option(help="first N problems only")] = None,
+    data: Annotated[Optional[Path], typer.Option(
+        help="livecodebench: folder of release files (test*.jsonl)")] = None,
+    release: Annotated[Optional[str], typer.Option(
+        help="livecodebench: release_vN (v1..vN), vN (that file) or release_latest")] = None,
+    start_date: Annotated[Optional[str], typer.Option(
+        help="livecodebench: contests on or after YYYY-MM-DD")] = None,
+    end_date: Annotated[Optional[str], typer.Option(
+        help="livecodebench: contests on or before YYYY-MM-DD")] = None,
+    difficulty: Annotated[Optional[list[str]], typer.Option(
+        help="livecodebench: easy, medium or hard (repeatable)")] = None,
+    n: Annotated[Optional[int], typer.Option(help="samples per problem")] = None,
+    rounds: Annotated[Optional[int], typer.Option(help="debug rounds")] = None,
+    backend: Annotated[Optional[str], typer.Option(help="llamacpp, openai or vllm")] = None,
+    model: Annotated[Optional[str], typer.Option(help="model name or path")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="openai-compatible endpoint")] = None,
+    sandbox: Annotated[Optional[str], typer.Option(help="auto, docker or local")] = None,
+    max_tokens: Annotated[Optional[int], typer.Option(help="tokens per completion")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="sampling seed")] = None,
+    run_dir: Annotated[Optional[Path], typer.Option(
+        help="run directory; rerunning the same command on it resumes "
+             "[default: runs/eval-TARGET]")] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML config")] = None,
+) -> None:
+    """Sample and debug once, answer with every selection strategy on the same pool, and
+    score them all on hidden tests: tables, results JSONL, plots and an HTML report."""
+    try:
+        choice = BenchmarkChoice.model_validate({
+            "target": target, "data": data, "release": release, "start_date": start_date,
+            "end_date": end_date,
+            "difficulties": tuple(difficulty) if difficulty else None, "limit": limit})
+        config = load_config(config_file, {
+            "scaling": {"n": n, "rounds": rounds, "max_tokens": max_tokens, "seed": seed},
+            "llm": {"backend": backend, "model": model, "base_url": base_url},
+            "sandbox": {"backend": sandbox},
+            "run_dir": run_dir or _DEFAULT_RUNS / f"eval-{Path(target).stem}",
+        })
+        problems = load_benchmark(choice)
+        with StageBars(console) as bars:
+            summary = run_eval(target, problems, config, bars)
+    except ValidationError as error:
+        _fail(EvalError(validation_message(error)))
+    except _ERRORS as error:
+        _fail(error)
+    _print(summary, config.run_dir)
+
+
+def report_command(
+    run_dir: Annotated[Path, typer.Argument(help="an evaluation run directory")],
+) -> None:
+    """Rescore an evaluation run from its store and rebuild its results, plots and report."""
+    try:
+        summary = write_report(run_dir)
+    except _ERRORS as error:
+        _fail(error)
+    _print(summary, run_dir)

@@ -1,0 +1,139 @@
+"""An evaluation run: sample and debug once, answer with every strategy on the same pool,
+score them all on hidden tests, and write the results, samples, plots and HTML report.
+
+The run directory holds the run store, the problems and the settings (`eval.json`), so a
+rerun of the same command resumes, and `codescale report RUN_DIR` rebuilds the outputs.
+"""
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from codescale.api import opened_generator
+from codescale.config import Config
+from codescale.evaluation.artifacts import replace_file, write_artifacts
+from codescale.evaluation.costs import totals
+from codescale.evaluation.errors import EvalError
+from codescale.evaluation.progress import ChunkedGenerator, ChunkedSandbox, StageBars
+from codescale.evaluation.records import load_records
+from codescale.evaluation.summary import EvalSummary, results, summarize
+from codescale.execution.factory import open_sandbox
+from codescale.execution.protocol import Sandbox
+from codescale.llm.protocol import Generator
+from codescale.models import Problem
+from codescale.scaling import pipeline
+from codescale.scaling.config import SELECTORS
+from codescale.store import RunStore
+
+MANIFEST = "eval.json"
+PROBLEMS = "problems.jsonl"
+GENERATION_CHUNK = 32
+"""Requests per generator call while progress is shown: large enough for batching backends."""
+
+
+class EvalManifest(BaseModel):
+    """What an evaluation run directory was made with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    benchmark: str
+    config: Config
+
+
+def with_every_strategy(config: Config) -> Config:
+    """`config` answering with S* and every other strategy (oracle included) on one pool."""
+    scaling = config.scaling.model_copy(update={
+        "selector": "sstar", "baselines": tuple(s for s in SELECTORS if s != "sstar")})
+    return config.model_copy(update={"scaling": scaling})
+
+
+_DECISIVE = {"scaling": None, "llm": ("backend", "model", "gguf_path")}
+"""Settings that change a run's results (None: all of the group); the rest may differ."""
+
+
+def _differences(recorded: Config, wanted: Config) -> list[str]:
+    """The decisive settings in which `wanted` differs from `recorded`."""
+    old, new = recorded.model_dump(mode="json"), wanted.model_dump(mode="json")
+    return [f"{group}.{key}: {old[group][key]!r} recorded, {new[group][key]!r} now"
+            for group, keys in _DECISIVE.items() for key in keys or new[group]
+            if old[group][key] != new[group][key]]
+
+
+def prepare(run_dir: Path, benchmark: str, problems: Sequence[Problem], config: Config) -> None:
+    """Record the problems and settings of a new run; check a resumed run has the same ones.
+    Idempotent, and cheap: callers run it before opening any backend."""
+    if not problems:
+        raise EvalError(f"{benchmark}: no problems to evaluate")
+    manifest = EvalManifest(benchmark=benchmark, config=config)
+    if (run_dir / MANIFEST).exists():
+        recorded, recorded_problems = load_manifest(run_dir)
+        changed = _differences(recorded.config, config)
+        if [p.id for p in recorded_problems] != [p.id for p in problems]:
+            changed.append(f"problems: {len(recorded_problems)} recorded, {len(problems)} now")
+        if changed:
+            raise EvalError(f"{run_dir}: holds a run with other settings ({changed[0]}); "
+                            "rerun with those or use another --run-dir")
+        return
+    run_dir.mkdir(parents=True, exist_ok=True)
+    replace_file(run_dir / PROBLEMS, "".join(p.model_dump_json() + "\n" for p in problems).encode())
+    replace_file(run_dir / MANIFEST, manifest.model_dump_json(indent=2).encode())
+
+
+def load_manifest(run_dir: Path) -> tuple[EvalManifest, list[Problem]]:
+    """The settings and problems an evaluation run directory was made with."""
+    try:
+        manifest = EvalManifest.model_validate_json((run_dir / MANIFEST).read_text("utf-8"))
+        lines = (run_dir / PROBLEMS).read_text("utf-8").splitlines()
+        return manifest, [Problem.model_validate_json(line) for line in lines if line]
+    except FileNotFoundError as missing:
+        raise EvalError(f"{run_dir}: not an evaluation run directory "
+                        f"({Path(missing.filename).name} missing)") from None
+    except ValidationError as error:
+        raise EvalError(f"{run_dir}: unreadable evaluation settings: "
+                        f"{error.errors()[0]['msg']}") from None
+
+
+def evaluate(benchmark: str, problems: Sequence[Problem], config: Config, generator: Generator,
+             sandbox: Sandbox, bars: StageBars | None = None) -> EvalSummary:
+    """Evaluate every strategy on `problems` in `config.run_dir` with an opened generator and
+    sandbox, and write the outputs; a rerun on the same directory resumes."""
+    config = with_every_strategy(config)
+    prepare(config.run_dir, benchmark, problems, config)
+    if bars is not None:
+        chunk = 4 * (config.sandbox.pool_size or os.cpu_count() or 1)
+        generator = ChunkedGenerator(generator, bars.advance, GENERATION_CHUNK)
+        sandbox = ChunkedSandbox(sandbox, bars.advance, chunk)
+    store = RunStore.open(config.run_dir)
+    try:
+        pipeline.solve(problems, config.scaling, generator, sandbox, store,
+                       None if bars is None else bars.show)
+    finally:
+        store.close()
+    return write_report(config.run_dir)
+
+
+def run_eval(benchmark: str, problems: Sequence[Problem], config: Config,
+             bars: StageBars | None = None) -> EvalSummary:
+    """`evaluate` with the configured sandbox and generator (behind the completion cache)."""
+    prepare(config.run_dir, benchmark, problems, with_every_strategy(config))
+    with open_sandbox(config.sandbox) as sandbox, opened_generator(config) as generator:
+        return evaluate(benchmark, problems, config, generator, sandbox, bars)
+
+
+def write_report(run_dir: Path) -> EvalSummary:
+    """Score a run directory and (re)write its results, samples, plots and HTML report."""
+    manifest, problems = load_manifest(run_dir)
+    store = RunStore.open(run_dir)
+    try:
+        records = load_records(store, problems)
+        summed = totals(store.spending())
+    finally:
+        store.close()
+    scaling = manifest.config.scaling
+    strategies = [scaling.selector, *scaling.baselines]
+    lines = results(records, strategies, summed)
+    summary = summarize(records, strategies, lines, summed, scaling.n, scaling.rounds)
+    write_artifacts(run_dir, manifest.benchmark, records, lines, summary)
+    return summary
