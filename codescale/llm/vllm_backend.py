@@ -40,11 +40,15 @@ class VLLMGenerator(Backend):
         """`vllm:<model>`."""
         return f"vllm:{self.model}"
 
-    def prompt(self, request: GenerationRequest) -> str:
-        """The request's messages rendered by the model's own chat template."""
+    def prompt(self, request: GenerationRequest) -> dict[str, list[int]]:
+        """The request's messages rendered by the model's own chat template, as token ids.
+
+        The rendered template already holds any special tokens it needs (such as a BOS), so
+        the ids go to the engine as they are, not as text it would tokenize again."""
         messages = [message.model_dump() for message in request.messages]
-        return str(self._tokenizer.apply_chat_template(messages, tokenize=False,
+        text = str(self._tokenizer.apply_chat_template(messages, tokenize=False,
                                                        add_generation_prompt=True))
+        return {"prompt_token_ids": list(self._tokenizer.encode(text, add_special_tokens=False))}
 
     def sampling_params(self, request: GenerationRequest) -> Any:
         """The request's sampling settings as a `vllm.SamplingParams`."""
