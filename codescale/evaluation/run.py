@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from codescale.api import opened_generator
 from codescale.config import Config
 from codescale.evaluation.artifacts import replace_file, write_artifacts
-from codescale.evaluation.costs import totals
+from codescale.scaling.costs import totals
 from codescale.evaluation.errors import EvalError
 from codescale.evaluation.progress import ChunkedGenerator, ChunkedSandbox, StageBars
 from codescale.evaluation.records import load_records

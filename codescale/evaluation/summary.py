@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from codescale.evaluation.costs import (StageCost, StrategyCost, Totals, problem_strategy_cost,
+from codescale.scaling.costs import (StageCost, StrategyCost, Totals, problem_strategy_cost,
                                         stage_costs, strategy_cost)
 from codescale.evaluation.curves import Curve, rounds_curve, samples_curve
 from codescale.evaluation.metrics import mean_pass_at_k

@@ -1,4 +1,4 @@
-"""Spending of a run: cost per problem, and whether a cap has been reached.
+"""Spending of a run, and whether a cap has been reached.
 
 With a ledger (the run store), every charge is recorded with its stage, and the spending
 of earlier, interrupted sessions on the same run counts: costs and caps cover the whole run.
@@ -22,7 +22,7 @@ class Ledger(Protocol):
 
 
 class Budget:
-    """Adds up cost per problem and checks the run-wide caps before each batch.
+    """Adds up the run's cost and checks the run-wide caps before each batch.
 
     Wall time is charged to the stage whose charge ends it: the time since the previous
     charge is recorded run-wide (problem id "") under the stage of the current one.
@@ -34,21 +34,18 @@ class Budget:
         self._clock = clock
         self._start = self._last_charge = clock()
         self._ledger = ledger
-        self._spent: dict[str, Cost] = {}
+        self._spent = Cost()
         self._earlier_wall_s = 0.0
         for earlier in ledger.spending() if ledger is not None else []:
             if earlier.problem_id:
-                self._add(earlier.problem_id, earlier.cost)
+                self._spent += earlier.cost
             else:
                 self._earlier_wall_s += earlier.cost.wall_time_s
         self.stopped: str | None = None
 
-    def _add(self, problem_id: str, cost: Cost) -> None:
-        self._spent[problem_id] = self._spent.get(problem_id, Cost()) + cost
-
     def charge(self, problem_id: str, cost: Cost, stage: str = "") -> None:
-        """Add `cost` to a problem's account, and record it in the ledger under `stage`."""
-        self._add(problem_id, cost)
+        """Add a problem's `cost` to the run's, and record it in the ledger under `stage`."""
+        self._spent += cost
         if self._ledger is None:
             return
         now = self._clock()
@@ -62,13 +59,7 @@ class Budget:
 
     def total(self) -> Cost:
         """Everything spent so far, wall time included."""
-        spent = sum(self._spent.values(), Cost())
-        return spent.model_copy(update={"wall_time_s": self._wall_time_s()})
-
-    def cost_of(self, problem_id: str, problems: int) -> Cost:
-        """A problem's cost; the wall time of the shared batches is split evenly."""
-        share = self._wall_time_s() / max(problems, 1)
-        return self._spent.get(problem_id, Cost()).model_copy(update={"wall_time_s": share})
+        return self._spent.model_copy(update={"wall_time_s": self._wall_time_s()})
 
     def exhausted(self) -> str | None:
         """Which cap is reached, as a sentence, or None: no more generation once it is not None.

@@ -9,6 +9,7 @@ from codescale.scaling import select
 from codescale.scaling.adjudicate import sstar
 from codescale.scaling.budget import Budget
 from codescale.scaling.config import ScalingConfig, SelectorName
+from codescale.scaling.costs import Totals, problem_strategy_cost, totals
 from codescale.scaling.debug import debug
 from codescale.scaling.errors import ScalingError
 from codescale.scaling.judge import llm_judge
@@ -52,12 +53,13 @@ def load_pools(problems: Sequence[Problem], store: RunStore) -> list[ProblemPool
             for problem in problems]
 
 
-def _settle(runner: Runner, answer: Answer, problems: int) -> Answer:
-    """Attach the problem's cost and any budget stop to an answer, and record it."""
+def _settle(runner: Runner, answer: Answer, summed: Totals, problems: int) -> Answer:
+    """Attach the cost of the stages the answer's strategy needs, and any budget stop, to an
+    answer, and record it."""
     stop = runner.budget.stopped
     reason = f"{answer.reason}; stopped early: {stop}" if stop else answer.reason
-    settled = answer.model_copy(update={
-        "cost": runner.budget.cost_of(answer.problem_id, problems), "reason": reason})
+    cost = problem_strategy_cost(answer.strategy, answer.problem_id, problems, summed)
+    settled = answer.model_copy(update={"cost": cost, "reason": reason})
     runner.store.put_answer(settled)
     return settled
 
@@ -79,7 +81,9 @@ def solve(problems: Sequence[Problem], config: ScalingConfig, generator: Generat
     chosen: list[Answer] = []
     for name in dict.fromkeys((config.selector, *config.baselines)):
         runner.emit("select", name)
-        answers = [_settle(runner, a, len(pools)) for a in STRATEGIES[name](runner, pools)]
+        answers = STRATEGIES[name](runner, pools)
+        summed = totals(runner.store.spending())
+        answers = [_settle(runner, answer, summed, len(pools)) for answer in answers]
         chosen = chosen or answers
     runner.emit("done", f"{len(pools)} problems", len(pools), len(pools))
     return chosen

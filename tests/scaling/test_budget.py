@@ -52,7 +52,7 @@ def test_zero_wall_time_abstains_with_the_reason(tmp_path: Path) -> None:
                                         "wall-time budget reached")
 
 
-def test_budget_accounts_per_problem_and_remembers_the_first_cap() -> None:
+def test_budget_adds_up_the_run_and_remembers_the_first_cap() -> None:
     now = [0.0]
     budget = Budget(BudgetCaps(llm_calls=3, wall_time_s=10), clock=lambda: now[0])
     budget.charge("a", Cost(llm_calls=1, prompt_tokens=5))
@@ -60,7 +60,7 @@ def test_budget_accounts_per_problem_and_remembers_the_first_cap() -> None:
     assert budget.exhausted() is None and budget.calls_left() == 1
     assert budget.executions_left() is None
     now[0] = 4.0
-    assert budget.cost_of("a", problems=2) == Cost(llm_calls=1, prompt_tokens=5, wall_time_s=2.0)
+    assert budget.total() == Cost(llm_calls=2, prompt_tokens=5, executions=4, wall_time_s=4.0)
     now[0] = 11.0
     assert budget.exhausted() == "wall-time budget reached (11.0s of 10.0s)"
     budget.charge("a", Cost(llm_calls=5))
@@ -93,5 +93,19 @@ def test_the_ledger_keeps_charges_by_stage_and_caps_count_them(tmp_path: Path) -
 
     resumed = Budget(BudgetCaps(llm_calls=3), clock=lambda: now[0], ledger=store)
     assert resumed.calls_left() == 1
-    assert resumed.cost_of("a", problems=1) == Cost(llm_calls=2, prompt_tokens=5, executions=4,
-                                                    wall_time_s=2.5)
+    assert resumed.total() == Cost(llm_calls=2, prompt_tokens=5, executions=4, wall_time_s=2.5)
+
+
+def test_each_answer_costs_the_stages_its_strategy_needs(tmp_path: Path) -> None:
+    generator, sandbox = scripted()
+    config = ScalingConfig(baselines=("first", "public_tests", "oracle"))
+    store = RunStore.open(tmp_path)
+    solve(PROBLEMS[:1], config, generator, sandbox, store)
+    cost = {answer.strategy: answer.cost for answer in store.answers("abs1")}
+    sampling = cost["first"]
+    assert sampling.llm_calls == 1 and sampling.executions == 0  # one sampling request
+    assert cost["public_tests"].llm_calls > 1  # and a debug round
+    assert cost["public_tests"].executions == 10  # 5 unique programs x 2 public tests
+    assert cost["sstar"].llm_calls > cost["public_tests"].llm_calls  # adjudication
+    assert cost["sstar"].executions > cost["public_tests"].executions  # synthesized inputs
+    assert cost["oracle"].executions > cost["public_tests"].executions  # hidden tests
