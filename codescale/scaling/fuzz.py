@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from codescale.models import Problem
 
 _INT = re.compile(r"-?\d+")
+_EDGE_CHARACTERS = " .,!?'"
+"""Characters mixed into fuzzed strings: where case, spacing and punctuation traps hide."""
 _FLOAT = re.compile(r"-?\d+\.\d+")
 
 
@@ -35,8 +37,16 @@ def _int_range(values: list[int]) -> tuple[int, int]:
     return min(0, low), (high if high > low else max(2 * high, high + 10))
 
 
+def _alphabet(values: list[str]) -> str:
+    """The characters seen, the other case of the letters seen, and `_EDGE_CHARACTERS`."""
+    seen = set("".join(values))
+    return "".join(sorted(seen | {c.swapcase() for c in seen} | set(_EDGE_CHARACTERS)))
+
+
 def infer(values: list[Any]) -> st.SearchStrategy[Any]:
-    """A strategy for JSON values like `values`: same types, lengths and value ranges."""
+    """A strategy for JSON values like `values`: the same types and value ranges, lengths up
+    to the longest seen, and the edges traps hide at: empty strings and lists, the other
+    letter case, spaces and punctuation. Inputs that crash every program are dropped later."""
     kinds = {type(v) for v in values}
     if len(kinds) > 1 and kinds != {int, float}:
         return st.one_of([infer([v for v in values if type(v) is kind]) for kind in kinds])
@@ -48,13 +58,11 @@ def infer(values: list[Any]) -> st.SearchStrategy[Any]:
     if kinds <= {int, float}:
         return st.floats(min(values), max(values), allow_nan=False, allow_infinity=False)
     if kinds == {str}:
-        alphabet = "".join(sorted(set("".join(values)))) or "ab"
-        return st.text(alphabet, min_size=min(map(len, values)), max_size=max(map(len, values)))
+        return st.text(_alphabet(values), max_size=max(map(len, values)))
     if kinds == {list}:
         items = [item for v in values for item in v]
         sizes = [len(v) for v in values]
-        return st.lists(infer(items), min_size=min(sizes), max_size=max(sizes)) if items \
-            else st.just([])
+        return st.lists(infer(items), max_size=max(sizes)) if items else st.just([])
     if kinds == {dict}:
         keys = [k for v in values for k in v]
         sizes = [len(v) for v in values]

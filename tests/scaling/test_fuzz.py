@@ -17,9 +17,17 @@ def test_call_inputs_keep_arity_types_lengths_and_ranges() -> None:
     assert len(inputs) >= 6
     for text in inputs:
         values, n, word, flag = json.loads(text)
-        assert 2 <= len(values) <= 3 and all(-2 <= v <= 7 for v in values)
+        assert len(values) <= 3 and all(-2 <= v <= 7 for v in values)
         assert 0 <= n <= 9 and isinstance(flag, bool)
-        assert 2 <= len(word) <= 3 and set(word) <= set("abc")
+        assert len(word) <= 3 and set(word) <= set("abcABC .,!?'")
+
+
+def test_call_inputs_reach_the_edges_traps_hide_at() -> None:
+    calls = [json.loads(text) for text in fuzz_inputs(CALL, 40, seed_value=1)]
+    assert any(values == [] for values, *_ in calls)
+    assert any(word == "" for _, _, word, _ in calls)
+    assert any(set(word) & set("ABC") for _, _, word, _ in calls)
+    assert any(set(word) & set(" .,!?'") for _, _, word, _ in calls)
 
 
 def test_stdin_inputs_keep_sizes_and_line_structure() -> None:
