@@ -28,6 +28,9 @@ class ScalingConfig(BaseModel):
 
     n: int = Field(default=16, ge=1, description="samples per problem")
     temperature: float = Field(default=0.7, ge=0.0)
+    greedy_sample: bool = Field(
+        default=False, description="decode sample 0 greedily (temperature 0), so the pool "
+                                   "always holds the program greedy decoding writes")
     top_p: float = Field(default=0.95, gt=0.0, le=1.0)
     max_tokens: int = Field(default=1024, ge=1, description="per completion")
     rounds: int = Field(default=2, ge=0, description="debug rounds on public tests")

@@ -42,12 +42,37 @@ def admit(runner: Runner, pool: ProblemPool, result: GenerationResult, round_: i
     runner.store.put_candidates([(e.candidate, e.copies) for e in touched], (step, landed))
 
 
+def sample_requests(runner: Runner, pool: ProblemPool) -> list[GenerationRequest]:
+    """The requests for a problem's `n` samples: one greedy sample first when configured
+    (and the temperature is not 0 already), the others at the configured temperature."""
+    config, messages = runner.config, sample_messages(pool.problem)
+    if not config.greedy_sample or config.temperature == 0:
+        return [GenerationRequest(messages=messages, params=sampling_params(runner, config.n))]
+    greedy = sampling_params(runner, 1).model_copy(update={"temperature": 0.0})
+    requests = [GenerationRequest(messages=messages, params=greedy)]
+    if config.n > 1:
+        requests.append(GenerationRequest(messages=messages,
+                                          params=sampling_params(runner, config.n - 1)))
+    return requests
+
+
+def _merged(results: list[GenerationResult | None]) -> GenerationResult | None:
+    """One result holding the completions of a problem's sampling requests, in order."""
+    found = [result for result in results if result is not None]
+    if not found:
+        return None
+    return GenerationResult(completions=tuple(c for r in found for c in r.completions),
+                            prompt_tokens=sum(r.prompt_tokens for r in found))
+
+
 def sample(runner: Runner, pools: list[ProblemPool]) -> None:
     """Sample `n` programs for each problem not sampled yet, all problems in one batch."""
     todo = [pool for pool in pools if runner.store.step(f"sample:{pool.problem.id}") is None]
-    params = sampling_params(runner, runner.config.n)
-    requests = [(pool.problem.id, GenerationRequest(messages=sample_messages(pool.problem),
-                                                    params=params)) for pool in todo]
-    for pool, result in zip(todo, runner.generate("sample", requests), strict=True):
+    asked = [(pool, sample_requests(runner, pool)) for pool in todo]
+    results = iter(runner.generate("sample", [(pool.problem.id, request)
+                                              for pool, requests in asked
+                                              for request in requests]))
+    for pool, requests in asked:
+        result = _merged([next(results) for _ in requests])
         if result is not None:
             admit(runner, pool, result, 0, None, f"sample:{pool.problem.id}")

@@ -130,3 +130,28 @@ def test_repeated_problem_ids_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(ScalingError, match="repeated: abs"):
         solve([absolute_problem(), absolute_problem()], ScalingConfig(), generator, sandbox,
               RunStore.open(tmp_path))
+
+
+def test_a_greedy_sample_comes_first_when_asked(tmp_path: Path) -> None:
+    def by_temperature(request: GenerationRequest) -> list[str]:
+        if request.params.temperature == 0:
+            return [fenced("right")]
+        return [fenced("identity")] * request.params.n
+
+    generator, sandbox = scripted(sample=by_temperature)
+    store = RunStore.open(tmp_path)
+    config = ScalingConfig(n=4, rounds=0, greedy_sample=True)
+    solve(PROBLEMS, config, generator, sandbox, store)
+    assert [(r.params.n, r.params.temperature) for r in generator.batches[0]] == \
+        [(1, 0.0), (3, 0.7)] * 2  # both problems in one batch
+    assert _copies(store, "abs1") == _copies(store, "abs2") == {"right": 1, "identity": 3}
+    greedy = next(c for c, _ in store.candidates("abs1") if '"right"' in c.code)
+    assert greedy.id == candidate_id("abs1", 0, 0, None)  # it is sample 0
+
+
+def test_a_single_greedy_sample_is_the_whole_pool(tmp_path: Path) -> None:
+    generator, sandbox = scripted(sample=lambda request: [fenced("right")] * request.params.n)
+    store = RunStore.open(tmp_path)
+    solve(PROBLEMS[:1], ScalingConfig(n=1, rounds=0, greedy_sample=True), generator, sandbox,
+          store)
+    assert [(r.params.n, r.params.temperature) for r in generator.batches[0]] == [(1, 0.0)]
