@@ -6,7 +6,7 @@ solves and what it cost (tokens, LLM calls, sandbox executions, wall time), then
 per-problem verdicts.
 
 Usage: python bench/trap_comparison.py [PROBLEMS...] [--n 8] [--rounds 1] [--max-tokens 512]
-                                       [--run-dir runs/bench-traps]
+                                       [--greedy-sample] [--run-dir runs/bench-traps]
 """
 
 import argparse
@@ -30,8 +30,10 @@ def arms(args: argparse.Namespace) -> dict[str, ScalingConfig]:
     return {
         "greedy (n=1, T=0, no debugging)": ScalingConfig(
             n=1, temperature=0.0, rounds=0, selector="first", **common),
-        f"S* (n={args.n}, T=0.7, {args.rounds} debug rounds)": ScalingConfig(
-            n=args.n, temperature=0.7, rounds=args.rounds, selector="sstar", **common),
+        f"S* (n={args.n}{', sample 0 greedy' if args.greedy_sample else ''}, T=0.7, "
+        f"{args.rounds} debug rounds)": ScalingConfig(
+            n=args.n, temperature=0.7, rounds=args.rounds, selector="sstar",
+            greedy_sample=args.greedy_sample, **common),
     }
 
 
@@ -42,10 +44,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--max-tokens", type=int, default=512)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--greedy-sample", action="store_true",
+                        help="S* decodes sample 0 greedily (scaling.greedy_sample)")
     parser.add_argument("--run-dir", type=Path, default=Path("runs/bench-traps"))
     args = parser.parse_args()
     problems = load_problem_files(args.problems)
-    console = Console()
+    console = Console(width=160)
 
     summary = Table(title=f"greedy vs S* on {len(problems)} problems (hidden tests)")
     for column in ("arm", "solved", "abstained", "prompt tok", "completion tok", "LLM calls",
@@ -54,7 +58,10 @@ def main() -> None:
     verdicts: dict[str, dict[str, bool | None]] = {}
     for index, (name, scaling) in enumerate(arms(args).items()):
         run_dir = args.run_dir / f"arm{index}"
-        config = Config(scaling=scaling, run_dir=run_dir)
+        # A cache inside the run directory: a fresh run pays for every completion (honest
+        # cost), and rerunning the same command resumes instead of generating again.
+        config = Config(scaling=scaling, run_dir=run_dir,
+                        completion_cache=run_dir / "completions.sqlite")
         started = time.perf_counter()
         answers = solve_all(problems, config)
         elapsed = time.perf_counter() - started
