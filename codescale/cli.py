@@ -11,7 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from codescale.api import solve_all
-from codescale.cli_support import USER_ERRORS, console, fail, load_config
+from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
+                                   Rounds, Samples, SandboxBackend, Seed, console, fail,
+                                   load_config)
 from codescale.evaluation.cli import eval_command, report_command
 from codescale.evaluation.scoring import hidden_results
 from codescale.execution.cli import app as sandbox_app
@@ -20,7 +22,6 @@ from codescale.llm.cli import app as models_app
 from codescale.problems import load_problem_files
 from codescale.problems.cli import app as problems_app
 from codescale.report import answers_table, chosen_programs
-from codescale.scaling.config import SelectorName
 from codescale.scaling.runner import Event
 
 app = typer.Typer(help="Test-time scaling for code generation: sample, execute, debug, select.",
@@ -41,19 +42,19 @@ def main() -> None:
 @app.command()
 def solve(
     paths: Annotated[list[Path], typer.Argument(help="problem files or folders")],
-    n: Annotated[Optional[int], typer.Option(help="samples per problem")] = None,
-    rounds: Annotated[Optional[int], typer.Option(help="debug rounds")] = None,
+    n: Samples = None,
+    rounds: Rounds = None,
     selector: Annotated[Optional[str], typer.Option(help="selection strategy")] = None,
     baseline: Annotated[Optional[list[str]], typer.Option(
         help="more strategies to answer from the same pool (repeatable)")] = None,
-    backend: Annotated[Optional[str], typer.Option(help="llamacpp, openai or vllm")] = None,
-    model: Annotated[Optional[str], typer.Option(help="model name or path")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="openai-compatible endpoint")] = None,
-    sandbox: Annotated[Optional[str], typer.Option(help="auto, docker or local")] = None,
-    max_tokens: Annotated[Optional[int], typer.Option(help="tokens per completion")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="sampling seed")] = None,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    sandbox: SandboxBackend = None,
+    max_tokens: MaxTokens = None,
+    seed: Seed = None,
     run_dir: Annotated[Optional[Path], typer.Option(help="run directory (rerun resumes)")] = None,
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML config")] = None,
+    config_file: ConfigFile = None,
     score: Annotated[bool, typer.Option(help="check answers on the hidden tests")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="print answers as JSON lines")] = False,
 ) -> None:
@@ -85,11 +86,12 @@ def solve(
         out.print(f"run recorded in {config.run_dir / 'run.sqlite'}")
 
 
-def _baselines(given: list[str] | None, score: bool) -> tuple[SelectorName, ...] | None:
+def _baselines(given: list[str] | None, score: bool) -> tuple[str, ...] | None:
+    """The strategies to answer with besides the selector (validated by ScalingConfig)."""
     wanted = list(given or [])
     if score and "oracle" not in wanted:
         wanted.append("oracle")
-    return tuple(wanted) or None  # type: ignore[return-value]
+    return tuple(wanted) or None
 
 
 class _progress_display:

@@ -2,7 +2,7 @@
 reported as one line on standard error."""
 
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -15,6 +15,17 @@ from codescale.llm.errors import LLMError
 from codescale.problems import ProblemLoadError
 from codescale.scaling.errors import ScalingError
 from codescale.store import StoreError
+
+# The options `solve`, `eval` and `fix` share (each takes its name from the parameter).
+Samples = Annotated[int | None, typer.Option(help="samples per problem")]
+Rounds = Annotated[int | None, typer.Option(help="debug rounds")]
+Backend = Annotated[str | None, typer.Option(help="llamacpp, openai or vllm")]
+Model = Annotated[str | None, typer.Option(help="model name or path")]
+BaseUrl = Annotated[str | None, typer.Option(help="openai-compatible endpoint")]
+SandboxBackend = Annotated[str | None, typer.Option(help="auto, docker or local")]
+MaxTokens = Annotated[int | None, typer.Option(help="tokens per completion")]
+Seed = Annotated[int | None, typer.Option(help="sampling seed")]
+ConfigFile = Annotated[Path | None, typer.Option("--config", help="TOML config")]
 
 console = Console(stderr=True)
 USER_ERRORS: tuple[type[BaseException], ...] = (

@@ -9,8 +9,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from codescale.cli_support import (USER_ERRORS, console, fail, load_config,
-                                   validation_message)
+from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
+                                   Rounds, Samples, SandboxBackend, Seed, console, fail,
+                                   load_config, validation_message)
 from codescale.evaluation.artifacts import REPORT, RESULTS
 from codescale.evaluation.benchmarks import BenchmarkChoice, load_benchmark
 from codescale.evaluation.progress import StageBars
@@ -68,18 +69,18 @@ def eval_command(
         help="livecodebench: contests on or before YYYY-MM-DD")] = None,
     difficulty: Annotated[Optional[list[str]], typer.Option(
         help="livecodebench: easy, medium or hard (repeatable)")] = None,
-    n: Annotated[Optional[int], typer.Option(help="samples per problem")] = None,
-    rounds: Annotated[Optional[int], typer.Option(help="debug rounds")] = None,
-    backend: Annotated[Optional[str], typer.Option(help="llamacpp, openai or vllm")] = None,
-    model: Annotated[Optional[str], typer.Option(help="model name or path")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="openai-compatible endpoint")] = None,
-    sandbox: Annotated[Optional[str], typer.Option(help="auto, docker or local")] = None,
-    max_tokens: Annotated[Optional[int], typer.Option(help="tokens per completion")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="sampling seed")] = None,
+    n: Samples = None,
+    rounds: Rounds = None,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    sandbox: SandboxBackend = None,
+    max_tokens: MaxTokens = None,
+    seed: Seed = None,
     run_dir: Annotated[Optional[Path], typer.Option(
         help="run directory; rerunning the same command on it resumes "
              "[default: runs/eval-TARGET]")] = None,
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML config")] = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Sample and debug once, answer with every selection strategy on the same pool, and
     score them all on hidden tests: tables, results JSONL, plots and an HTML report."""

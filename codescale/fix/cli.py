@@ -13,7 +13,9 @@ import typer
 from pydantic import ValidationError
 
 from codescale.api import opened_generator
-from codescale.cli_support import USER_ERRORS, fail, load_config, validation_message
+from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
+                                   Rounds, SandboxBackend, Seed, fail, load_config,
+                                   validation_message)
 from codescale.config import Config, ConfigError
 from codescale.execution.factory import open_sandbox
 from codescale.fix.bot import fix
@@ -61,19 +63,19 @@ def fix_command(
     test_cmd: Annotated[str, typer.Option(help="the test command, run with sh in the sandbox")
                         ] = "pytest -q",
     n: Annotated[int | None, typer.Option(help="candidate patches sampled")] = None,
-    rounds: Annotated[int | None, typer.Option(help="debug rounds")] = None,
-    backend: Annotated[str | None, typer.Option(help="llamacpp, openai or vllm")] = None,
-    model: Annotated[str | None, typer.Option(help="model name or path")] = None,
-    base_url: Annotated[str | None, typer.Option(help="openai-compatible endpoint")] = None,
-    sandbox: Annotated[str | None, typer.Option(help="auto, docker or local")] = None,
-    max_tokens: Annotated[int | None, typer.Option(help="tokens per completion")] = None,
-    seed: Annotated[int | None, typer.Option(help="sampling seed")] = None,
+    rounds: Rounds = None,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    sandbox: SandboxBackend = None,
+    max_tokens: MaxTokens = None,
+    seed: Seed = None,
     timeout: Annotated[float | None, typer.Option(help="seconds per test run")] = None,
     output: Annotated[Path | None, typer.Option(help="write the patch here")] = None,
     summary: Annotated[Path | None, typer.Option(help="write the Markdown summary here")
                        ] = None,
     apply: Annotated[bool, typer.Option(help="git apply the patch to a clean REPO")] = False,
-    config_file: Annotated[Path | None, typer.Option("--config", help="TOML config")] = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Propose a verified patch for the failing tests of REPO and print a Markdown summary."""
     try:
