@@ -12,8 +12,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from codescale.api import solve_all
 from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
-                                   Rounds, Samples, SandboxBackend, Seed, console, fail,
-                                   load_config)
+                                   Rounds, Samples, SandboxBackend, Seed, backend_flags,
+                                   console, fail, load_config)
 from codescale.evaluation.cli import eval_command, report_command
 from codescale.evaluation.scoring import hidden_results
 from codescale.execution.cli import app as sandbox_app
@@ -64,9 +64,7 @@ def solve(
             "scaling": {"n": n, "rounds": rounds, "selector": selector, "max_tokens": max_tokens,
                         "seed": seed,
                         "baselines": _baselines(baseline, score)},
-            "llm": {"backend": backend, "model": model, "base_url": base_url},
-            "sandbox": {"backend": sandbox},
-            "run_dir": run_dir,
+            "run_dir": run_dir, **backend_flags(backend, model, base_url, sandbox),
         })
         problems = load_problem_files(paths)
         with _progress_display() as show:

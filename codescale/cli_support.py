@@ -38,6 +38,13 @@ def validation_message(error: ValidationError) -> str:
     return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
 
 
+def backend_flags(backend: str | None, model: str | None, base_url: str | None,
+                  sandbox: str | None) -> dict[str, dict[str, Any]]:
+    """The generator and sandbox flags as the `[llm]` and `[sandbox]` tables of `load_config`."""
+    return {"llm": {"backend": backend, "model": model, "base_url": base_url},
+            "sandbox": {"backend": sandbox}}
+
+
 def load_config(config_file: Path | None, flags: dict[str, Any]) -> Config:
     """The TOML file's settings (or the defaults), overridden by the flags that were given.
 

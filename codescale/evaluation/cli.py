@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
-                                   Rounds, Samples, SandboxBackend, Seed, console, fail,
-                                   load_config, validation_message)
+                                   Rounds, Samples, SandboxBackend, Seed, backend_flags,
+                                   console, fail, load_config, validation_message)
 from codescale.evaluation.artifacts import REPORT, RESULTS
 from codescale.evaluation.benchmarks import BenchmarkChoice, load_benchmark
 from codescale.evaluation.progress import StageBars
@@ -91,9 +91,8 @@ def eval_command(
             "difficulties": tuple(difficulty) if difficulty else None, "limit": limit})
         config = load_config(config_file, {
             "scaling": {"n": n, "rounds": rounds, "max_tokens": max_tokens, "seed": seed},
-            "llm": {"backend": backend, "model": model, "base_url": base_url},
-            "sandbox": {"backend": sandbox},
             "run_dir": run_dir or _DEFAULT_RUNS / f"eval-{Path(target).stem}",
+            **backend_flags(backend, model, base_url, sandbox),
         })
         problems = load_benchmark(choice)
         with StageBars(console) as bars:

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from codescale.api import opened_generator
 from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
-                                   Rounds, SandboxBackend, Seed, fail, load_config,
-                                   validation_message)
+                                   Rounds, SandboxBackend, Seed, backend_flags, fail,
+                                   load_config, validation_message)
 from codescale.config import Config, ConfigError
 from codescale.execution.factory import open_sandbox
 from codescale.fix.bot import fix
@@ -47,10 +47,10 @@ class _LazyGenerator:
         return self._generator.generate(requests)
 
 
-def _settings(config_file: Path | None, llm: dict[str, Any], sandbox: str | None,
+def _settings(config_file: Path | None, flags: dict[str, Any],
               fix_flags: dict[str, Any]) -> tuple[Config, FixConfig]:
     """The run's Config (TOML file or defaults, then flags) and the bot's settings."""
-    config = load_config(config_file, {"llm": llm, "sandbox": {"backend": sandbox}})
+    config = load_config(config_file, flags)
     try:
         settings = FixConfig.model_validate({k: v for k, v in fix_flags.items() if v is not None})
     except ValidationError as error:
@@ -80,7 +80,7 @@ def fix_command(
     """Propose a verified patch for the failing tests of REPO and print a Markdown summary."""
     try:
         config, settings = _settings(
-            config_file, {"backend": backend, "model": model, "base_url": base_url}, sandbox,
+            config_file, backend_flags(backend, model, base_url, sandbox),
             {"test_command": test_cmd, "n": n, "rounds": rounds, "max_tokens": max_tokens,
              "seed": seed, "timeout_s": timeout})
         root = repo.resolve()

@@ -11,7 +11,7 @@ from codescale.fix.sandbox_runs import SandboxRuns
 from codescale.fix.snapshot import Snapshot
 from codescale.llm.protocol import GenerationRequest, GenerationResult, SamplingParams
 from codescale.models import Frozen
-from codescale.scaling.adjudicate import parse_verdict
+from codescale.scaling.adjudicate import knockout_level, parse_verdict
 from codescale.scaling.prompts import adjudication_messages
 
 ERROR = "error: "  # how a probe reports a call that raised or timed out
@@ -94,8 +94,7 @@ def knockout(ledger: Ledger, found: list[Group], rows: list[Row], temperature: f
     alive, played = list(found), []
     params = SamplingParams(temperature=temperature, max_tokens=max_tokens, seed=seed)
     while len(alive) > 1:
-        byes, rest = alive[:len(alive) % 2], alive[len(alive) % 2:]
-        pairs = [(rest[i], rest[i + 1]) for i in range(0, len(rest), 2)]
+        byes, pairs = knockout_level(alive)
         disputed = [_disputed(rows, a.representative.id, b.representative.id) for a, b in pairs]
         asking = [(i, row) for i, row in enumerate(disputed) if row is not None]
         results = ledger.generate([GenerationRequest(messages=adjudication_messages(

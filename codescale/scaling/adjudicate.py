@@ -2,7 +2,8 @@
 judging which output is correct on an input where the two representatives differ."""
 
 import re
-from typing import Literal
+from collections.abc import Sequence
+from typing import Literal, TypeVar
 
 from codescale.llm.protocol import GenerationRequest, GenerationResult, SamplingParams
 from codescale.models import Answer, Comparison, Decider, Execution
@@ -16,7 +17,16 @@ _VERDICT = re.compile(r"answer\W{0,5}(?:is\W{0,3})?(?:output\s+|program\s+)?\(?(
                       re.IGNORECASE)
 Match = tuple[ProblemPool, Cluster, Cluster]
 Side = Literal["a", "b"]
+T = TypeVar("T")
 _SIDES: dict[str, Side] = {"A": "a", "B": "b"}
+
+
+def knockout_level(alive: Sequence[T]) -> tuple[list[T], list[tuple[T, T]]]:
+    """One level of a knockout over entrants ordered largest first: the odd one out (the
+    first) has a bye, the others meet in consecutive pairs. Returns (byes, pairs)."""
+    odd = len(alive) % 2
+    rest = alive[odd:]
+    return list(alive[:odd]), [(rest[i], rest[i + 1]) for i in range(0, len(rest), 2)]
 
 
 def parse_verdict(text: str) -> Side | None:
@@ -127,9 +137,8 @@ def tournament(runner: Runner, pools: list[ProblemPool]) -> dict[str, list[Compa
         matches: list[Match] = []
         byes: dict[str, list[Cluster]] = {}
         for pid, (pool, alive) in brackets.items():
-            byes[pid] = alive[:len(alive) % 2]
-            rest = alive[len(alive) % 2:]
-            matches += [(pool, rest[i], rest[i + 1]) for i in range(0, len(rest), 2)]
+            byes[pid], pairs = knockout_level(alive)
+            matches += [(pool, a, b) for a, b in pairs]
         if not matches:
             break
         next_round = {pid: list(byes.get(pid, [])) for pid in brackets}
