@@ -54,8 +54,12 @@ class DockerWorker:
     def __init__(self, client: docker.DockerClient, config: SandboxConfig, slot: int,
                  instance: str):
         uid = SANDBOX_UID + slot
-        self._container: Container = client.containers.run(
-            config.image, detach=True, stdin_open=True, labels={LABEL: instance},
+        # Created attached (detach=False sets StdinOnce): when this process's connection
+        # closes, even by kill -9, the worker reads end of input and exits, and the container
+        # removes itself.
+        self._container: Container = client.containers.create(
+            config.image, detach=False, stdin_open=True, auto_remove=True,
+            labels={LABEL: instance},
             user=f"{uid}:{uid}", network_mode="none", read_only=True,
             tmpfs={"/scratch": f"size={config.scratch_mb}m,uid={uid},gid={uid},mode=0700"},
             shm_size="1m", cap_drop=["ALL"], security_opt=["no-new-privileges"],
@@ -64,6 +68,7 @@ class DockerWorker:
             nano_cpus=int(config.container_cpus * 1e9))
         attached = client.api.attach_socket(
             self._container.id, params={"stdin": 1, "stdout": 1, "stream": 1})
+        self._container.start()
         self._socket: socket.socket = attached._sock  # the raw, bidirectional stream
         self._frames = _FrameReader(self._socket)
         self._lines = LineReader(self._frames.stdout_chunk)

@@ -58,11 +58,13 @@ def test_livecodebench_filters_are_flags(tmp_path: Path) -> None:
 
 
 def test_unreachable_backend(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
     line = _one_error_line(codescale(
         "eval", "problems/median.yaml", "--backend", "openai", "--model", "any",
-        "--base-url", "http://127.0.0.1:9/v1", "--sandbox", "local",
-        "--run-dir", str(tmp_path / "run")))
+        "--base-url", "http://127.0.0.1:9/v1", "--sandbox", "local", "--run-dir", str(run_dir)))
     assert "127.0.0.1:9" in line
+    # The run's completion cache is its own: a new run directory pays for every token.
+    assert (run_dir / "completions.sqlite").is_file()
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
