@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codescale.api import solve_all
-from codescale.config import Config
+from codescale.config import Config, run_completion_cache
 from codescale.evaluation.scoring import hidden_results
 from codescale.models import Cost
 from codescale.problems import load_problem_files
@@ -58,10 +58,8 @@ def main() -> None:
     verdicts: dict[str, dict[str, bool | None]] = {}
     for index, (name, scaling) in enumerate(arms(args).items()):
         run_dir = args.run_dir / f"arm{index}"
-        # A cache inside the run directory: a fresh run pays for every completion (honest
-        # cost), and rerunning the same command resumes instead of generating again.
         config = Config(scaling=scaling, run_dir=run_dir,
-                        completion_cache=run_dir / "completions.sqlite")
+                        completion_cache=run_completion_cache(run_dir))
         started = time.perf_counter()
         answers = solve_all(problems, config)
         elapsed = time.perf_counter() - started

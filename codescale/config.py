@@ -10,9 +10,17 @@ from codescale.llm.config import LLMConfig
 from codescale.llm.model_file import cache_dir
 from codescale.scaling.config import ScalingConfig
 
+COMPLETION_CACHE = "completions.sqlite"
+
 
 class ConfigError(Exception):
     """A configuration file is unreadable or has invalid settings."""
+
+
+def run_completion_cache(run_dir: Path) -> Path:
+    """A completion cache of one run's own, inside its directory: a new run pays for every
+    completion (honest costs), and rerunning it resumes without generating again."""
+    return run_dir / COMPLETION_CACHE
 
 
 class Config(BaseModel):
@@ -26,7 +34,7 @@ class Config(BaseModel):
     run_dir: Path = Field(default=Path("runs/solve"),
                           description="run store and artifacts; rerunning on it resumes")
     completion_cache: Path | None = Field(
-        default_factory=lambda: cache_dir() / "completions.sqlite",
+        default_factory=lambda: cache_dir() / COMPLETION_CACHE,
         description="persistent completion cache shared by runs; None disables it")
 
     @classmethod

@@ -16,7 +16,6 @@ RESULTS = "results.jsonl"
 SUMMARY = "summary.json"
 REPORT = "report.html"
 RAW_SAMPLES = "humaneval-samples.jsonl"
-CACHE = "completions.sqlite"
 
 
 def replace_file(path: Path, data: bytes) -> None:

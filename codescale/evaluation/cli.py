@@ -12,7 +12,8 @@ from rich.table import Table
 from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
                                    Rounds, Samples, SandboxBackend, Seed, backend_flags,
                                    console, fail, load_config, validation_message)
-from codescale.evaluation.artifacts import CACHE, REPORT, RESULTS
+from codescale.config import run_completion_cache
+from codescale.evaluation.artifacts import REPORT, RESULTS
 from codescale.evaluation.benchmarks import BenchmarkChoice, load_benchmark
 from codescale.evaluation.progress import StageBars
 from codescale.evaluation.report_html import COST_HEADERS, cost_cells
@@ -90,11 +91,9 @@ def eval_command(
             "end_date": end_date,
             "difficulties": tuple(difficulty) if difficulty else None, "limit": limit})
         directory = run_dir or _DEFAULT_RUNS / f"eval-{Path(target).stem}"
-        # The completion cache lives in the run directory: a new run pays for every token, so
-        # its cost columns are honest, and a resumed run pays for nothing twice.
         config = load_config(config_file, {
             "scaling": {"n": n, "rounds": rounds, "max_tokens": max_tokens, "seed": seed},
-            "run_dir": directory, "completion_cache": directory / CACHE,
+            "run_dir": directory, "completion_cache": run_completion_cache(directory),
             **backend_flags(backend, model, base_url, sandbox),
         })
         problems = load_benchmark(choice)
