@@ -8,6 +8,7 @@ from codescale.execution.factory import open_sandbox
 from codescale.llm.cache import CachedGenerator
 from codescale.llm.factory import open_generator
 from codescale.llm.protocol import Generator
+from codescale.manifest import RunManifest, claim
 from codescale.models import Answer, Problem
 from codescale.scaling import pipeline
 from codescale.scaling.runner import Progress
@@ -30,7 +31,9 @@ def opened_generator(config: Config) -> Iterator[Generator]:
 
 def solve_all(problems: Sequence[Problem], config: Config,
               progress: Progress | None = None) -> list[Answer]:
-    """Solve all problems in one batched run recorded in `config.run_dir` (a rerun resumes)."""
+    """Solve all problems in one batched run recorded in `config.run_dir`: a rerun with the
+    same settings resumes, one with other decisive settings is refused (RunMismatch)."""
+    claim(config.run_dir, RunManifest.of(config.llm, config.sandbox, config.scaling, problems))
     store = RunStore.open(config.run_dir)
     try:
         with open_sandbox(config.sandbox) as sandbox, opened_generator(config) as generator:

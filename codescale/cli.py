@@ -14,6 +14,7 @@ from codescale.api import solve_all
 from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
                                    Rounds, Samples, SandboxBackend, Seed, backend_flags,
                                    console, fail, load_config)
+from codescale.doctor import doctor
 from codescale.evaluation.cli import eval_command, report_command
 from codescale.evaluation.scoring import hidden_results
 from codescale.execution.cli import app as sandbox_app
@@ -32,6 +33,7 @@ app.add_typer(models_app, name="models")
 app.command("fix")(fix_command)
 app.command("eval")(eval_command)
 app.command("report")(report_command)
+app.command("doctor")(doctor)
 
 @app.callback()
 def main() -> None:
@@ -53,7 +55,8 @@ def solve(
     sandbox: SandboxBackend = None,
     max_tokens: MaxTokens = None,
     seed: Seed = None,
-    run_dir: Annotated[Optional[Path], typer.Option(help="run directory (rerun resumes)")] = None,
+    run_dir: Annotated[Optional[Path], typer.Option(
+        help="run directory (rerun resumes); default runs/solve-<settings digest>")] = None,
     config_file: ConfigFile = None,
     score: Annotated[bool, typer.Option(help="check answers on the hidden tests")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="print answers as JSON lines")] = False,
@@ -93,19 +96,23 @@ def _baselines(given: list[str] | None, score: bool) -> tuple[str, ...] | None:
 
 
 class _progress_display:
-    """A live rich progress bar fed by pipeline events."""
+    """A live rich progress bar fed by pipeline events, shown from the first event on (so an
+    error before any work is its one line alone)."""
 
     def __enter__(self):
         self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                              TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                              console=console, transient=True)
-        self._bar.__enter__()
-        self._task = self._bar.add_task("starting", total=None)
+        self._task = None
         return self._show
 
     def _show(self, event: Event) -> None:
+        if self._task is None:
+            self._bar.start()
+            self._task = self._bar.add_task("starting", total=None)
         self._bar.update(self._task, description=f"{event.stage}: {event.message}",
                          completed=event.done, total=event.total or None)
 
     def __exit__(self, *exc_info) -> None:
-        self._bar.__exit__(*exc_info)
+        if self._task is not None:
+            self._bar.stop()

@@ -12,6 +12,7 @@ from rich.markup import escape
 from codescale.config import Config, ConfigError
 from codescale.execution.errors import SandboxError
 from codescale.llm.errors import LLMError
+from codescale.manifest import RunMismatch
 from codescale.problems import ProblemLoadError
 from codescale.scaling.errors import ScalingError
 from codescale.store import StoreError
@@ -29,7 +30,8 @@ ConfigFile = Annotated[Path | None, typer.Option("--config", help="TOML config")
 
 console = Console(stderr=True)
 USER_ERRORS: tuple[type[BaseException], ...] = (
-    ConfigError, ProblemLoadError, SandboxError, LLMError, ScalingError, StoreError, OSError)
+    ConfigError, ProblemLoadError, SandboxError, LLMError, ScalingError, StoreError, RunMismatch,
+    OSError)
 
 
 def validation_message(error: ValidationError) -> str:
@@ -52,6 +54,8 @@ def load_config(config_file: Path | None, flags: dict[str, Any]) -> Config:
     keys replace the file's."""
     base = Config.from_toml(config_file) if config_file else Config()
     merged = base.model_dump()
+    if "run_dir" not in base.model_fields_set:
+        del merged["run_dir"]  # derived from the final settings unless given
     for key, value in flags.items():
         if isinstance(value, dict):
             merged[key].update({k: v for k, v in value.items() if v is not None})

@@ -8,13 +8,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from codescale.execution.config import SandboxConfig
 from codescale.llm.config import LLMConfig
 from codescale.llm.model_file import cache_dir
+from codescale.manifest import decisive_settings, settings_digest
 from codescale.scaling.config import ScalingConfig
 
 COMPLETION_CACHE = "completions.sqlite"
+RUN_ROOT = Path("runs")
 
 
 class ConfigError(Exception):
     """A configuration file is unreadable or has invalid settings."""
+
+
+def default_run_dir(llm: LLMConfig, sandbox: SandboxConfig, scaling: ScalingConfig) -> Path:
+    """`runs/solve-<digest>`: one directory per set of decisive settings."""
+    return RUN_ROOT / f"solve-{settings_digest(decisive_settings(llm, sandbox, scaling))}"
 
 
 def run_completion_cache(run_dir: Path) -> Path:
@@ -31,8 +38,13 @@ class Config(BaseModel):
     llm: LLMConfig = LLMConfig()
     sandbox: SandboxConfig = SandboxConfig()
     scaling: ScalingConfig = ScalingConfig()
-    run_dir: Path = Field(default=Path("runs/solve"),
-                          description="run store and artifacts; rerunning on it resumes")
+    run_dir: Path = Field(
+        default_factory=lambda data: default_run_dir(data.get("llm", LLMConfig()),
+                                                     data.get("sandbox", SandboxConfig()),
+                                                     data.get("scaling", ScalingConfig())),
+        description="run store and artifacts; rerunning on it resumes. Default: "
+                    "runs/solve-<digest of the decisive settings>, so the same settings resume "
+                    "and other settings start a run of their own")
     completion_cache: Path | None = Field(
         default_factory=lambda: cache_dir() / COMPLETION_CACHE,
         description="persistent completion cache shared by runs; None disables it")

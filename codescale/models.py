@@ -21,6 +21,17 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Check(Frozen):
+    """One thing this machine needs or offers (`codescale doctor`, `codescale models`):
+    whether it is there, what was found, and what to do when it is not."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = Field(default=True, description="the default path needs it")
+
+
 class TestCase(Frozen):
     """One input and, unless synthesized, its expected output.
 

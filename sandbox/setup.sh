@@ -3,7 +3,7 @@
 # docker.io, debootstrap and bubblewrap from apt if missing, a running Docker engine,
 # then the sandbox image (built offline when no registry is reachable).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
@@ -25,4 +25,4 @@ if ! docker info >/dev/null 2>&1; then
     docker info >/dev/null 2>&1 || { echo "dockerd did not start; see /var/log/codescale-dockerd.log" >&2; exit 1; }
 fi
 
-bash sandbox/build_image.sh
+bash "$HERE/build_image.sh"

@@ -53,6 +53,13 @@ def test_solves_an_example_and_resumes_for_free(tmp_path: Path) -> None:
     same_cost = {key: value for key, value in answer["cost"].items() if key != "wall_time_s"}
     assert {key: replay["cost"][key] for key in same_cost} == same_cost
 
+    other = solve(*[("3" if arg == "2" else arg) for arg in args])  # --n 3
+    assert other.returncode == 1
+    assert other.stderr.count("\n") == 1  # one line
+    assert "scaling.n=2; this run has scaling.n=3" in other.stderr
+    assert "--run-dir" in other.stderr
+    assert charges(tmp_path / "run") == charged
+
 
 def test_malformed_problem_file_is_one_line(tmp_path: Path) -> None:
     result = solve(str(REPO / "tests/problems/broken/unknown-style.yaml"),

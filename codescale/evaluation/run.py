@@ -22,18 +22,19 @@ from codescale.evaluation.summary import EvalSummary, results, summarize
 from codescale.execution.factory import open_sandbox
 from codescale.execution.protocol import Sandbox
 from codescale.llm.protocol import Generator
+from codescale.manifest import RunManifest, claim
 from codescale.models import Problem
 from codescale.scaling import pipeline
 from codescale.scaling.config import SELECTORS
 from codescale.store import RunStore
 
-MANIFEST = "eval.json"
+SETTINGS = "eval.json"
 PROBLEMS = "problems.jsonl"
 GENERATION_CHUNK = 32
 """Requests per generator call while progress is shown: large enough for batching backends."""
 
 
-class EvalManifest(BaseModel):
+class EvalSettings(BaseModel):
     """What an evaluation run directory was made with."""
 
     model_config = ConfigDict(extra="forbid")
@@ -49,44 +50,36 @@ def with_every_strategy(config: Config) -> Config:
     return config.model_copy(update={"scaling": scaling})
 
 
-_DECISIVE = {"scaling": None, "llm": ("backend", "model", "gguf_path")}
-"""Settings that change a run's results (None: all of the group); the rest may differ."""
-
-
-def _differences(recorded: Config, wanted: Config) -> list[str]:
-    """The decisive settings in which `wanted` differs from `recorded`."""
-    old, new = recorded.model_dump(mode="json"), wanted.model_dump(mode="json")
-    return [f"{group}.{key}: {old[group][key]!r} recorded, {new[group][key]!r} now"
-            for group, keys in _DECISIVE.items() for key in keys or new[group]
-            if old[group][key] != new[group][key]]
-
-
 def prepare(run_dir: Path, benchmark: str, problems: Sequence[Problem], config: Config) -> None:
-    """Record the problems and settings of a new run; check a resumed run has the same ones.
-    Idempotent, and cheap: callers run it before opening any backend."""
+    """Claim the run directory for these settings (see `codescale.manifest`) and record the
+    benchmark, settings and problems; a resumed run may add problems. Idempotent, and cheap:
+    callers run it before opening any backend."""
     if not problems:
         raise EvalError(f"{benchmark}: no problems to evaluate")
-    manifest = EvalManifest(benchmark=benchmark, config=config)
-    if (run_dir / MANIFEST).exists():
-        recorded, recorded_problems = load_manifest(run_dir)
-        changed = _differences(recorded.config, config)
-        if [p.id for p in recorded_problems] != [p.id for p in problems]:
-            changed.append(f"problems: {len(recorded_problems)} recorded, {len(problems)} now")
-        if changed:
-            raise EvalError(f"{run_dir}: holds a run with other settings ({changed[0]}); "
-                            "rerun with those or use another --run-dir")
-        return
-    run_dir.mkdir(parents=True, exist_ok=True)
+    claim(run_dir, RunManifest.of(config.llm, config.sandbox, config.scaling, problems))
+    if (run_dir / SETTINGS).exists():
+        recorded, recorded_problems = load_settings(run_dir)
+        if recorded.benchmark != benchmark:
+            raise EvalError(f"{run_dir} holds an evaluation of {recorded.benchmark!r}, not "
+                            f"{benchmark!r}; use another --run-dir")
+        known = {problem.id for problem in recorded_problems}
+        added = [problem for problem in problems if problem.id not in known]
+        if not added:
+            return
+        problems = [*recorded_problems, *added]
+    else:
+        replace_file(run_dir / SETTINGS,
+                     EvalSettings(benchmark=benchmark, config=config).model_dump_json(indent=2)
+                     .encode())
     replace_file(run_dir / PROBLEMS, "".join(p.model_dump_json() + "\n" for p in problems).encode())
-    replace_file(run_dir / MANIFEST, manifest.model_dump_json(indent=2).encode())
 
 
-def load_manifest(run_dir: Path) -> tuple[EvalManifest, list[Problem]]:
+def load_settings(run_dir: Path) -> tuple[EvalSettings, list[Problem]]:
     """The settings and problems an evaluation run directory was made with."""
     try:
-        manifest = EvalManifest.model_validate_json((run_dir / MANIFEST).read_text("utf-8"))
+        settings = EvalSettings.model_validate_json((run_dir / SETTINGS).read_text("utf-8"))
         lines = (run_dir / PROBLEMS).read_text("utf-8").splitlines()
-        return manifest, [Problem.model_validate_json(line) for line in lines if line]
+        return settings, [Problem.model_validate_json(line) for line in lines if line]
     except FileNotFoundError as missing:
         raise EvalError(f"{run_dir}: not an evaluation run directory "
                         f"({Path(missing.filename).name} missing)") from None
@@ -124,16 +117,16 @@ def run_eval(benchmark: str, problems: Sequence[Problem], config: Config,
 
 def write_report(run_dir: Path) -> EvalSummary:
     """Score a run directory and (re)write its results, samples, plots and HTML report."""
-    manifest, problems = load_manifest(run_dir)
+    settings, problems = load_settings(run_dir)
     store = RunStore.open(run_dir)
     try:
         records = load_records(store, problems)
         summed = totals(store.spending())
     finally:
         store.close()
-    scaling = manifest.config.scaling
+    scaling = settings.config.scaling
     strategies = [scaling.selector, *scaling.baselines]
     lines = results(records, strategies, summed)
     summary = summarize(records, strategies, lines, summed, scaling.n, scaling.rounds)
-    write_artifacts(run_dir, manifest.benchmark, records, lines, summary)
+    write_artifacts(run_dir, settings.benchmark, records, lines, summary)
     return summary

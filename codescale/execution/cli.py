@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codescale.execution.config import SandboxConfig
-from codescale.execution.docker_backend import WORKER_SOURCE
+from codescale.execution.docker_backend import SANDBOX_FILES
 from codescale.execution.errors import SandboxError
 from codescale.execution.factory import open_sandbox
 from codescale.execution.protocol import SandboxJob
@@ -18,7 +18,7 @@ app = typer.Typer(help="Build and check the sandbox that runs candidate programs
                   no_args_is_help=True)
 console = Console()
 
-BUILD_SCRIPT = WORKER_SOURCE.parent / "build_image.sh"
+BUILD_SCRIPT = SANDBOX_FILES / "build_image.sh"
 
 # A smoke test: each program must get its verdict.
 SMOKE = (
@@ -35,7 +35,7 @@ SMOKE = (
 def build(image: str = typer.Option(SandboxConfig().image, help="tag of the image")) -> None:
     """Build the sandbox image (base built offline unless $CODESCALE_SANDBOX_BASE names one)."""
     if not BUILD_SCRIPT.is_file():
-        _fail(f"{BUILD_SCRIPT} not found; build from a codescale checkout")
+        _fail(f"{BUILD_SCRIPT} not found; reinstall codescale (it ships the image build files)")
     if subprocess.run(["bash", str(BUILD_SCRIPT), image], check=False).returncode != 0:
         _fail("the image build failed (see above)")
 

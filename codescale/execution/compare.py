@@ -1,13 +1,21 @@
 """Deciding whether a program's output is the expected one."""
 
 import json
-import math
+import re
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from codescale.models import IOStyle
 
-REL_TOL = 1e-6
-ABS_TOL = 1e-6
+REL_TOL = Decimal("1e-6")
+ABS_TOL = Decimal("1e-6")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_ARITHMETIC = Context(prec=60, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
+"""Room for any exponent a token can carry; differences are only compared to a tolerance."""
+
+
+class _Integer(Decimal):
+    """A number written without fraction or exponent: it must be matched exactly."""
 
 
 def outputs_match(io: IOStyle, expected: str, actual: str) -> bool:
@@ -15,55 +23,61 @@ def outputs_match(io: IOStyle, expected: str, actual: str) -> bool:
 
     `stdin`: both are split into whitespace-separated tokens (so line breaks, trailing
     spaces and blank lines do not matter); tokens must be equal, except that two tokens
-    that both parse as numbers are compared as numbers: integers exactly ("007" is 7),
-    anything else as floats within rel/abs 1e-6 (as in LiveCodeBench). `call`: both are
-    JSON texts, compared deeply: numbers by the same rule (booleans only equal booleans), lists element-wise (a tuple's encoding is a
-    list), objects key by key. Text that is not JSON never matches.
+    that both parse as numbers are compared as numbers. An expected integer must be matched
+    exactly in value ("007" and "7.0" match 7; "37607912000.0" does not match 37607912018);
+    an expected number with a fraction or exponent matches within rel/abs 1e-6 (as in
+    LiveCodeBench). `call`: both are JSON texts, compared deeply: numbers by the same rule
+    (booleans only equal booleans), lists element-wise (a tuple's encoding is a list),
+    objects key by key. Text that is not JSON never matches. Numbers are compared as
+    decimals, with no limit on their digits.
     """
     if io == "stdin":
         expected_tokens, actual_tokens = expected.split(), actual.split()
         return len(expected_tokens) == len(actual_tokens) and all(
             map(_tokens_match, expected_tokens, actual_tokens))
     try:
-        return _values_match(json.loads(expected), json.loads(actual))
+        return _values_match(_json(expected), _json(actual))
     except ValueError:
         return False
+
+
+def _json(text: str) -> Any:
+    return json.loads(text, parse_int=_Integer, parse_float=Decimal,
+                      parse_constant=Decimal)
 
 
 def _tokens_match(expected: str, actual: str) -> bool:
     if expected == actual:
         return True
+    wanted, got = _number(expected), _number(actual)
+    return wanted is not None and got is not None and _numbers_match(wanted, got)
+
+
+def _number(token: str) -> Decimal | None:
+    if _INTEGER.fullmatch(token):
+        return _Integer(token)
     try:
-        return _numbers_match(_number(expected), _number(actual))
-    except ValueError:
-        return False
+        return Decimal(token)
+    except InvalidOperation:
+        return None
 
 
-def _number(token: str) -> int | float:
-    try:
-        return int(token)
-    except ValueError:
-        return float(token)
-
-
-def _numbers_match(expected: float, actual: float) -> bool:
-    if isinstance(expected, int) and isinstance(actual, int):
+def _numbers_match(expected: Decimal, actual: Decimal) -> bool:
+    if expected.is_nan() or actual.is_nan():
+        return expected.is_nan() and actual.is_nan()
+    if expected.is_infinite() or actual.is_infinite():
         return expected == actual
-    try:
-        return _close(float(expected), float(actual))
-    except OverflowError:  # an integer too large for a float against a float
-        return False
-
-
-def _close(expected: float, actual: float) -> bool:
-    return math.isclose(expected, actual, rel_tol=REL_TOL, abs_tol=ABS_TOL) or (
-        math.isnan(expected) and math.isnan(actual))
+    if isinstance(expected, _Integer):
+        return expected == actual  # exact, whatever the number of digits
+    with localcontext(_ARITHMETIC):
+        tolerance = max(REL_TOL * max(abs(expected), abs(actual)), ABS_TOL)
+        return abs(expected - actual) <= tolerance
 
 
 def _values_match(expected: Any, actual: Any) -> bool:
     if isinstance(expected, bool) or isinstance(actual, bool):
         return type(expected) is type(actual) and expected == actual
-    if isinstance(expected, int | float) and isinstance(actual, int | float):
+    if isinstance(expected, Decimal) and isinstance(actual, Decimal):
         return _numbers_match(expected, actual)
     if isinstance(expected, list) and isinstance(actual, list):
         return len(expected) == len(actual) and all(map(_values_match, expected, actual))

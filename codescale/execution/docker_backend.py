@@ -11,12 +11,16 @@ import docker
 from docker.errors import DockerException, ImageNotFound
 from docker.models.containers import Container
 
+import codescale.sandbox
 from codescale.execution.config import SandboxConfig
 from codescale.execution.errors import SandboxUnavailable
 from codescale.execution.jobs import WorkerFailure
-from codescale.execution.pool import LineReader, WorkerPool
+from codescale.execution.pool import ReplyReader, WorkerPool
 
-WORKER_SOURCE = Path(__file__).resolve().parents[2] / "sandbox" / "worker.py"
+# The worker and the image build files: package data of codescale.sandbox, which is the
+# top-level sandbox/ folder in a checkout (editable install) and codescale/sandbox/ in a wheel.
+SANDBOX_FILES = Path(codescale.sandbox.__file__).resolve().parent
+WORKER_SOURCE = SANDBOX_FILES / "worker.py"
 SANDBOX_UID = 10001  # worker `slot` runs as SANDBOX_UID + slot, so process caps stay apart
 LABEL = "codescale.sandbox"
 
@@ -32,7 +36,7 @@ def docker_client() -> docker.DockerClient:
 
 
 def check_image(client: docker.DockerClient, image: str) -> None:
-    """Raise SandboxUnavailable unless `image` exists and holds this checkout's worker."""
+    """Raise SandboxUnavailable unless `image` exists and holds this installation's worker."""
     try:
         labels = client.images.get(image).labels or {}
     except ImageNotFound as error:
@@ -71,14 +75,14 @@ class DockerWorker:
         self._container.start()
         self._socket: socket.socket = attached._sock  # the raw, bidirectional stream
         self._frames = _FrameReader(self._socket)
-        self._lines = LineReader(self._frames.stdout_chunk)
+        self._replies = ReplyReader(self._frames.stdout_chunk)
 
-    def exchange(self, request: bytes, timeout_s: float) -> bytes:
-        """Send one request line to the container; return its reply line."""
+    def exchange(self, request: bytes, timeout_s: float, size_limit: int) -> bytes:
+        """Send one request line to the container; return its reply's payload."""
         try:
             self._socket.settimeout(timeout_s)
             self._socket.sendall(request)
-            return self._lines.line(timeout_s)
+            return self._replies.reply(timeout_s, size_limit)
         except OSError as error:  # a broken connection: the container died
             raise WorkerFailure(f"container connection lost ({error})") from error
 
@@ -113,13 +117,14 @@ class _FrameReader:
             raise WorkerFailure(f"container gave no reply within {timeout_s:.0f} s") from error
 
     def _exactly(self, size: int) -> bytes:
-        data = b""
-        while len(data) < size:
-            chunk = self._socket.recv(size - len(data))
-            if not chunk:
+        data = bytearray(size)
+        view, got = memoryview(data), 0
+        while got < size:
+            received = self._socket.recv_into(view[got:], size - got)
+            if not received:
                 return b""
-            data += chunk
-        return data
+            got += received
+        return bytes(data)
 
 
 def open_docker_sandbox(config: SandboxConfig) -> WorkerPool:

@@ -1,5 +1,7 @@
 """Translating a SandboxJob into a worker request, and a worker reply into Executions."""
 
+import base64
+import binascii
 import json
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -12,23 +14,33 @@ from codescale.models import Execution, Status
 
 
 class WorkerResult(BaseModel):
-    """What the worker reports for one input (it never sees expected outputs)."""
+    """What the worker reports for one input (it never sees expected outputs); the streams
+    travel base64-encoded, so escaping never makes a reply longer than 4/3 of them."""
 
     model_config = ConfigDict(extra="forbid")
 
     status: Status
-    stdout: str
-    stderr: str
+    stdout_b64: str
+    stderr_b64: str
     duration_s: float
     peak_memory_mb: float | None = None
 
+    def stream(self, encoded: str) -> str:
+        """A base64 stream as text (invalid UTF-8 replaced); WorkerFailure if not base64."""
+        try:
+            return base64.b64decode(encoded, validate=True).decode("utf-8", errors="replace")
+        except binascii.Error as error:
+            raise WorkerFailure(f"unreadable worker reply: {error}") from error
+
 
 class WorkerReply(BaseModel):
-    """One reply line of the worker: results in input order, or why it refused the request."""
+    """One reply of the worker: results in input order and whether the worker is still as it
+    started (if not, it exits and must be replaced), or why it refused the request."""
 
     model_config = ConfigDict(extra="forbid")
 
     results: list[WorkerResult] | None = None
+    intact: bool = True
     error: str | None = None
 
 
@@ -54,18 +66,28 @@ def reply_deadline_s(job: SandboxJob) -> float:
     return len(job.tests) * (job.time_limit_s + 0.5) + 10.0
 
 
-def decode_reply(job: SandboxJob, line: bytes, config: SandboxConfig) -> list[Execution]:
-    """The Executions of `job` from the worker's reply line, outputs compared to expectations."""
+def reply_size_limit(job: SandboxJob, config: SandboxConfig) -> int:
+    """The most bytes a healthy worker's reply to `job` can hold: per input, two streams of
+    at most the output limit, base64-encoded, and a little JSON around them."""
+    per_stream = 4 * (config.output_limit_bytes // 3 + 1)
+    return len(job.tests) * (2 * per_stream + 1024) + 1024
+
+
+def decode_reply(job: SandboxJob, payload: bytes,
+                 config: SandboxConfig) -> tuple[list[Execution], bool]:
+    """The Executions of `job` from the worker's reply, outputs compared to expectations,
+    and whether the worker may serve another job."""
     try:
-        reply = WorkerReply.model_validate_json(line)
+        reply = WorkerReply.model_validate_json(payload)
     except ValidationError as error:
         raise WorkerFailure(f"unreadable worker reply: {error.errors()[0]['msg']}") from error
     if reply.error is not None:
         raise WorkerFailure(f"worker refused the job: {reply.error}")
     if reply.results is None or len(reply.results) != len(job.tests):
         raise WorkerFailure("worker replied with the wrong number of results")
-    return [_execution(job, test.input, test.expected, result, config)
-            for test, result in zip(job.tests, reply.results)]
+    executions = [_execution(job, test.input, test.expected, result, config)
+                  for test, result in zip(job.tests, reply.results)]
+    return executions, reply.intact
 
 
 def failed(job: SandboxJob, reason: str) -> list[Execution]:
@@ -77,12 +99,13 @@ def failed(job: SandboxJob, reason: str) -> list[Execution]:
 def _execution(job: SandboxJob, text: str, expected: str | None, result: WorkerResult,
                config: SandboxConfig) -> Execution:
     status = result.status
+    stdout, stderr = result.stream(result.stdout_b64), result.stream(result.stderr_b64)
     if status == Status.COMPLETED and expected is not None:
-        matched = outputs_match(job.io, expected, result.stdout)
+        matched = outputs_match(job.io, expected, stdout)
         status = Status.PASSED if matched else Status.WRONG_ANSWER
     keep = config.kept_output_chars
     return Execution(candidate_id=job.candidate_id, input=text, status=status,
-                     stdout=result.stdout[:keep], stderr=result.stderr[-keep:],
+                     stdout=stdout[:keep], stderr=stderr[-keep:],
                      duration_s=max(result.duration_s, 0.0),
                      peak_memory_mb=result.peak_memory_mb)
 

@@ -13,7 +13,7 @@ from codescale.execution.config import SandboxConfig
 from codescale.execution.docker_backend import SANDBOX_UID, WORKER_SOURCE
 from codescale.execution.errors import SandboxUnavailable
 from codescale.execution.jobs import WorkerFailure
-from codescale.execution.pool import LineReader, WorkerPool, read_fd_chunk
+from codescale.execution.pool import ReplyReader, WorkerPool, read_fd_chunk
 
 _HANDSHAKE = (b'{"code": "", "io": "stdin", "inputs": [], "time_limit_s": 1, '
               b'"memory_limit_mb": 1, "output_limit_bytes": 1, "max_processes": 1}\n')
@@ -32,7 +32,7 @@ def bwrap_command(config: SandboxConfig, slot: int, worker_fd: int) -> list[str]
             command += ["--ro-bind", f"/{link}", f"/{link}"]
     command += ["--proc", "/proc", "--dev", "/dev",
                 "--size", scratch_bytes, "--tmpfs", "/scratch",
-                "--size", "1048576", "--tmpfs", "/dev/shm",
+                "--size", "1048576", "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
                 "--file", str(worker_fd), "/opt/codescale/worker.py",
                 "--remount-ro", "/", "--chdir", "/scratch", "--clearenv",
                 "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
@@ -58,22 +58,23 @@ class LocalWorker:
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(source,))
         finally:
             os.close(source)
-        self._lines = LineReader(lambda left: read_fd_chunk(self._process.stdout.fileno(), left))
+        self._replies = ReplyReader(
+            lambda left: read_fd_chunk(self._process.stdout.fileno(), left))
         try:
-            self.exchange(_HANDSHAKE, 10.0)
+            self.exchange(_HANDSHAKE, 10.0, 4096)
         except WorkerFailure as error:
+            why = self._why(error)
             self.close()
-            raise SandboxUnavailable(f"the local sandbox does not start: {self._why(error)}") \
-                from error
+            raise SandboxUnavailable(f"the local sandbox does not start: {why}") from error
 
-    def exchange(self, request: bytes, timeout_s: float) -> bytes:
-        """Send one request line to the worker; return its reply line."""
+    def exchange(self, request: bytes, timeout_s: float, size_limit: int) -> bytes:
+        """Send one request line to the worker; return its reply's payload."""
         try:
             self._process.stdin.write(request)
             self._process.stdin.flush()
         except OSError as error:
             raise WorkerFailure(f"worker pipe closed ({error})") from error
-        return self._lines.line(timeout_s)
+        return self._replies.reply(timeout_s, size_limit)
 
     def close(self) -> None:
         """Kill the worker; the namespace takes everything it started with it."""
@@ -93,6 +94,6 @@ def open_local_sandbox(config: SandboxConfig) -> WorkerPool:
     if shutil.which("bwrap") is None:
         raise SandboxUnavailable("bubblewrap is not installed (apt-get install bubblewrap)")
     if not WORKER_SOURCE.is_file():
-        raise SandboxUnavailable(f"worker not found at {WORKER_SOURCE}; use a codescale checkout")
+        raise SandboxUnavailable(f"worker not found at {WORKER_SOURCE}; reinstall codescale")
     size = config.pool_size or os.cpu_count() or 1
     return WorkerPool("local", lambda slot: LocalWorker(config, slot), size, config)

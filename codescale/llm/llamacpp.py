@@ -12,17 +12,22 @@ from pathlib import Path
 
 from codescale.llm.backend import Backend, ResultSink, sample_seeds
 from codescale.llm.errors import ModelFileError
+from codescale.llm.llamacpp_check import ensure_library_runs
 from codescale.llm.llamacpp_engine import LlamaCppEngine, SampleJob
 from codescale.llm.protocol import GenerationRequest, GenerationResult
 
 
 class LlamaCppGenerator(Backend):
-    """A GGUF model in this process; its chat template comes from the GGUF metadata."""
+    """A GGUF model in this process; its chat template comes from the GGUF metadata.
+
+    llama.cpp is loaded only after it passed a smoke decode in a subprocess on this CPU
+    (`llamacpp_check`), so a build this CPU cannot run is an error, not a crash."""
 
     def __init__(self, model_path: Path, *, model: str | None = None, n_ctx: int = 16384,
                  n_threads: int | None = None, parallel: int = 16) -> None:
         if not model_path.is_file():
             raise ModelFileError(f"GGUF file not found: {model_path}")
+        ensure_library_runs(model_path)
         self._engine = LlamaCppEngine(str(model_path), n_ctx=n_ctx, n_threads=n_threads,
                                       n_seq_max=parallel)
         self.model = model or model_path.stem

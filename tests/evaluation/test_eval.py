@@ -8,9 +8,10 @@ import pytest
 
 from codescale.evaluation.artifacts import RAW_SAMPLES, REPORT, RESULTS
 from codescale.evaluation.errors import EvalError
-from codescale.evaluation.run import evaluate, write_report
+from codescale.evaluation.run import evaluate, load_settings, prepare, write_report
 from codescale.evaluation.summary import EvalSummary
 from codescale.execution.protocol import Sandbox
+from codescale.manifest import RunMismatch
 from codescale.models import Status
 from codescale.store import RunStore
 from tests.evaluation import scenario
@@ -93,6 +94,17 @@ def test_a_run_directory_with_other_settings_is_refused(evaluated: tuple[Path, E
                                                         sandbox: Sandbox) -> None:
     run_dir, _ = evaluated
     config = scenario.config(run_dir, rounds=2)
-    with pytest.raises(EvalError, match=r"holds a run with other settings \(scaling.rounds: "
-                                        r"1 recorded, 2 now\)"):
+    with pytest.raises(RunMismatch, match=r"holds a run made with scaling.rounds=1; this run "
+                                          r"has scaling.rounds=2; .* another --run-dir"):
         evaluate("scenario", scenario.PROBLEMS, config, scenario.generator(), sandbox)
+
+
+def test_a_resumed_evaluation_may_add_problems(tmp_path: Path) -> None:
+    first, rest = scenario.PROBLEMS[:1], scenario.PROBLEMS[1:]
+    config = scenario.config(tmp_path)
+    prepare(tmp_path, "scenario", first, config)
+    prepare(tmp_path, "scenario", rest, config)
+    _, recorded = load_settings(tmp_path)
+    assert [p.id for p in recorded] == [p.id for p in scenario.PROBLEMS]
+    with pytest.raises(EvalError, match="holds an evaluation of 'scenario', not 'other'"):
+        prepare(tmp_path, "other", first, config)

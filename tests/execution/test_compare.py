@@ -59,10 +59,45 @@ def test_call_tuples_equal_lists(items: list) -> None:
     assert outputs_match("call", json.dumps(items), json.dumps(tuple(items)))
 
 
-@given(json_values, json_values)
-def test_call_match_is_symmetric(a: object, b: object) -> None:
+exact_values = st.recursive(  # no floats: an expected integer must match exactly, one way
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
+                                                                max_size=3),
+    max_leaves=12)
+
+
+@given(exact_values, exact_values)
+def test_call_match_without_floats_is_symmetric(a: object, b: object) -> None:
     assert outputs_match("call", json.dumps(a), json.dumps(b)) == \
         outputs_match("call", json.dumps(b), json.dumps(a))
+
+
+def test_an_expected_integer_is_matched_exactly() -> None:
+    assert outputs_match("stdin", "7", "007") and outputs_match("stdin", "7", "7.0")
+    assert not outputs_match("stdin", "37607912018", "37607912000.0")  # within 1e-6 relative
+    assert not outputs_match("stdin", "5", "5.0000001")
+    assert outputs_match("stdin", "5.0", "5.0000001")  # a fraction part: tolerance
+    assert not outputs_match("call", "2", "2.0000001")
+    assert outputs_match("call", "2.0", "2.0000001")
+
+
+@given(st.integers(10 ** 4300, 10 ** 4400), st.sampled_from(["inf", "-inf", "nan", "1e9999"]))
+def test_integers_have_no_digit_limit(value: int, other: str) -> None:
+    digits = "9" * (value % 700 + 4301)  # past Python's int-to-text limit
+    assert outputs_match("stdin", digits, digits)
+    assert outputs_match("call", f"[{digits}]", f"[{digits}]")
+    assert not outputs_match("stdin", digits, other)
+    assert not outputs_match("stdin", digits, digits + "0")
+    assert not outputs_match("call", digits, digits[:-1] + "8")
+    assert not outputs_match("stdin", digits, f"{digits}.5")
+
+
+def test_special_numbers() -> None:
+    assert outputs_match("stdin", "inf", "inf") and outputs_match("stdin", "nan", "nan")
+    assert not outputs_match("stdin", "inf", "-inf") and not outputs_match("stdin", "1", "nan")
+    assert outputs_match("stdin", "1e999999999", "1.0e999999999")
+    assert not outputs_match("stdin", "1.5e999999999", "2e999999999")
+    assert outputs_match("call", "NaN", "NaN") and not outputs_match("call", "1", "Infinity")
 
 
 def test_call_examples() -> None:

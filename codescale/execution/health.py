@@ -1,0 +1,77 @@
+"""Is each sandbox backend usable here? Checks for `codescale doctor`, each running a
+real program through the backend, not only looking for its parts."""
+
+import shutil
+
+from codescale.execution.config import SandboxConfig
+from codescale.execution.docker_backend import SANDBOX_FILES, check_image, docker_client
+from codescale.execution.errors import SandboxError
+from codescale.execution.factory import open_sandbox
+from codescale.execution.protocol import SandboxJob
+from codescale.models import Check, Status, TestCase
+
+_PROBE = SandboxJob(candidate_id="doctor", code="print(sum(map(int, input().split())))",
+                    io="stdin", tests=(TestCase(input="2 3", expected="5"),), time_limit_s=5)
+
+
+def _runs_a_program(config: SandboxConfig) -> str | None:
+    """None when the backend runs the probe program to `passed`, else why not."""
+    try:
+        with open_sandbox(config) as sandbox:
+            [execution] = sandbox.run(_PROBE)
+    except SandboxError as error:
+        return str(error)
+    if execution.status != Status.PASSED:
+        return f"a correct program got {execution.status.value}: {execution.stderr[-200:]}"
+    return None
+
+
+def docker_checks(config: SandboxConfig) -> list[Check]:
+    """The Docker engine, and the sandbox image: present, built from the installed worker,
+    and running a program to the right verdict."""
+    fix = (f"run: bash {SANDBOX_FILES / 'setup.sh'} (installs and starts the engine, "
+           "builds the image)")
+    try:
+        client = docker_client()
+    except SandboxError as error:
+        return [Check(name="docker engine", ok=False, detail=str(error), fix=fix, required=False),
+                Check(name="sandbox image", ok=False, detail="not checked: no engine",
+                      fix=fix, required=False)]
+    engine = Check(name="docker engine", ok=True, required=False,
+                   detail=f"version {client.version().get('Version', '?')}")
+    try:
+        check_image(client, config.image)
+    except SandboxError as error:
+        return [engine, Check(name="sandbox image", ok=False, detail=str(error),
+                              fix="run: codescale sandbox build", required=False)]
+    failure = _runs_a_program(config.model_copy(update={"backend": "docker", "pool_size": 1}))
+    return [engine, Check(name="sandbox image", ok=failure is None, required=False,
+                          detail=failure or f"{config.image} holds the installed worker and "
+                                            "runs a program",
+                          fix="run: codescale sandbox build")]
+
+
+def bubblewrap_check(config: SandboxConfig) -> Check:
+    """The local sandbox: bubblewrap installed and running a program to the right verdict."""
+    if shutil.which("bwrap") is None:
+        return Check(name="bubblewrap", ok=False, detail="bwrap not installed", required=False,
+                     fix="run: apt-get install bubblewrap")
+    failure = _runs_a_program(config.model_copy(update={"backend": "local", "pool_size": 1}))
+    return Check(name="bubblewrap", ok=failure is None, required=False,
+                 detail=failure or "the local sandbox runs a program",
+                 fix="allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)")
+
+
+def sandbox_checks(config: SandboxConfig) -> list[Check]:
+    """Every backend's check, then the one the default path needs: some backend works."""
+    found = [*docker_checks(config), bubblewrap_check(config)]
+    usable = {check.name for check in found if check.ok}
+    if "sandbox image" in usable:
+        chosen = "Docker (auto picks it)"
+    elif "bubblewrap" in usable:
+        chosen = ("bubblewrap only: no container memory cap or CPU share (auto falls back to "
+                  "it, with a warning)")
+    else:
+        chosen = "none: candidate programs cannot run"
+    return [*found, Check(name="sandbox", ok=bool(usable & {"sandbox image", "bubblewrap"}),
+                          detail=chosen, fix=f"run: bash {SANDBOX_FILES / 'setup.sh'}")]

@@ -1,0 +1,156 @@
+"""What a run directory was made with: its decisive settings and its problems.
+
+A run directory stores a manifest when created: the package version, the settings that
+change results (generator backend, model and its weights' SHA-256, the scaling settings,
+the sandbox limits) and a content hash per problem. Resuming compares: a differing setting,
+or a problem whose content changed, is refused with one line naming both values; problems
+not seen before are added. Settings that only change speed or presentation (pool size,
+concurrency, which strategies answer) may differ.
+"""
+
+import functools
+import hashlib
+import json
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from codescale.execution.config import SandboxConfig
+from codescale.llm.config import LLMConfig
+from codescale.llm.model_file import EMBEDDED
+from codescale.models import Problem
+from codescale.scaling.config import ScalingConfig
+from codescale.store import FILENAME as STORE_FILENAME
+
+FILENAME = "manifest.json"
+_LLM_KEYS = ("backend", "model", "gguf_path")
+_SANDBOX_KEYS = ("output_limit_bytes", "max_processes", "scratch_mb", "container_memory_mb",
+                 "container_cpus", "kept_output_chars")
+_SCALING_FREE = ("selector", "baselines")
+"""Scaling settings that only pick which strategies answer from the same pool."""
+
+
+class RunMismatch(Exception):
+    """A run directory holds a run made with other settings or other problem contents."""
+
+
+def package_version() -> str:
+    """The installed codescale version ("unknown" from a bare source tree)."""
+    try:
+        return version("codescale")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _flat(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            flat |= _flat(f"{prefix}{key}.", value)
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def decisive_settings(llm: LLMConfig, sandbox: SandboxConfig,
+                      scaling: ScalingConfig) -> dict[str, Any]:
+    """The settings that change a run's results, as `group.key` -> JSON value."""
+    llm_values = llm.model_dump(mode="json", include=set(_LLM_KEYS))
+    sandbox_values = sandbox.model_dump(mode="json", include=set(_SANDBOX_KEYS))
+    scaling_values = scaling.model_dump(mode="json", exclude=set(_SCALING_FREE))
+    return {"codescale": package_version(), **_flat("llm.", llm_values),
+            **_flat("sandbox.", sandbox_values), **_flat("scaling.", scaling_values)}
+
+
+def settings_digest(settings: dict[str, Any]) -> str:
+    """A short digest of decisive settings: the same settings, the same default run dir."""
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=8)
+def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def weights_sha256(llm: LLMConfig) -> str | None:
+    """The SHA-256 of the GGUF the llamacpp backend loads (None for other backends, whose
+    servers or model directories are named by `llm.model`)."""
+    if llm.backend != "llamacpp":
+        return None
+    if llm.gguf_path is None:
+        return EMBEDDED.sha256
+    try:
+        stat = llm.gguf_path.stat()
+    except OSError:
+        return None  # opening the generator reports the missing file
+    return _file_sha256(llm.gguf_path, stat.st_size, stat.st_mtime_ns)
+
+
+def problem_sha256(problem: Problem) -> str:
+    """A hash of everything a problem holds (statement, tests, limits)."""
+    return hashlib.sha256(problem.model_dump_json().encode()).hexdigest()
+
+
+class RunManifest(BaseModel):
+    """The decisive settings of a run and the content hash of each of its problems."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    settings: dict[str, Any]
+    problems: dict[str, str]
+
+    @classmethod
+    def of(cls, llm: LLMConfig, sandbox: SandboxConfig, scaling: ScalingConfig,
+           problems: Sequence[Problem]) -> "RunManifest":
+        """The manifest of a run with these settings over these problems."""
+        settings = decisive_settings(llm, sandbox, scaling)
+        settings["llm.weights_sha256"] = weights_sha256(llm)
+        return cls(settings=settings,
+                   problems={problem.id: problem_sha256(problem) for problem in problems})
+
+    def merged_into(self, recorded: "RunManifest", run_dir: Path) -> "RunManifest":
+        """`recorded` extended with this run's new problems; RunMismatch (one line naming
+        the first difference and both values) when a setting or a known problem differs."""
+        hint = "rerun with the recorded settings or use another --run-dir"
+        keys = dict.fromkeys([*recorded.settings, *self.settings])
+        for key in keys:
+            old, new = recorded.settings.get(key), self.settings.get(key)
+            if old != new:
+                raise RunMismatch(f"{run_dir} holds a run made with {key}={old!r}; this run "
+                                  f"has {key}={new!r}; {hint}")
+        for problem_id, digest in self.problems.items():
+            if recorded.problems.get(problem_id, digest) != digest:
+                raise RunMismatch(f"{run_dir} holds a run of another version of problem "
+                                  f"{problem_id!r} (its statement or tests changed); {hint}")
+        return recorded.model_copy(update={"problems": recorded.problems | self.problems})
+
+
+def claim(run_dir: Path, manifest: RunManifest) -> None:
+    """Record `manifest` in a new run directory, or check it against the one recorded there
+    (adding new problems). Raises RunMismatch, or OSError when the directory is unusable."""
+    path = run_dir / FILENAME
+    if not path.exists() and (run_dir / STORE_FILENAME).exists():
+        raise RunMismatch(f"{run_dir} holds a run without a manifest (made by an older "
+                          "codescale), so its settings cannot be checked; use another --run-dir")
+    if path.exists():
+        try:
+            recorded = RunManifest.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise RunMismatch(f"{path}: unreadable run manifest ({error}); "
+                              "use another --run-dir") from None
+        merged = manifest.merged_into(recorded, run_dir)
+        if merged == recorded:
+            return
+    else:
+        merged = manifest
+    run_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(merged.model_dump_json(indent=1), encoding="utf-8")
+    partial.replace(path)

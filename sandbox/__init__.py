@@ -1,0 +1,1 @@
+"""The files that build the sandbox image and run inside it: package data, read, never imported."""

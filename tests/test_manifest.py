@@ -1,0 +1,118 @@
+"""Run directories know what they are: a manifest of decisive settings and problem hashes,
+checked on every resume."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codescale.cli_support import load_config
+from codescale.config import Config
+from codescale.execution.config import SandboxConfig
+from codescale.llm.config import LLMConfig
+from codescale.manifest import FILENAME, RunManifest, RunMismatch, claim
+from codescale.models import Problem, TestCase
+from codescale.scaling.config import ScalingConfig
+
+PROBLEM = Problem(id="double", io="stdin", statement="Print twice the integer read.",
+                  public_tests=(TestCase(input="2", expected="4"),))
+OTHER = Problem(id="triple", io="stdin", statement="Print three times the integer read.",
+                public_tests=(TestCase(input="2", expected="6"),))
+
+
+def manifest(problems: tuple[Problem, ...] = (PROBLEM,), **scaling: object) -> RunManifest:
+    return RunManifest.of(LLMConfig(), SandboxConfig(), ScalingConfig.model_validate(scaling),
+                          problems)
+
+
+def test_a_new_directory_records_the_manifest(tmp_path: Path) -> None:
+    claim(tmp_path / "run", manifest(n=4))
+    stored = json.loads((tmp_path / "run" / FILENAME).read_text())
+    assert stored["settings"]["scaling.n"] == 4
+    assert stored["settings"]["llm.backend"] == "llamacpp"
+    assert len(stored["settings"]["llm.weights_sha256"]) == 64
+    assert stored["settings"]["sandbox.container_memory_mb"] == 1536
+    assert set(stored["problems"]) == {"double"}
+
+
+def test_same_settings_resume(tmp_path: Path) -> None:
+    claim(tmp_path, manifest(n=4))
+    before = (tmp_path / FILENAME).read_text()
+    claim(tmp_path, manifest(n=4, baselines=["majority"]))  # strategies may differ
+    assert (tmp_path / FILENAME).read_text() == before
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"n": 2}, "scaling.n=16; this run has scaling.n=2"),
+    ({"temperature": 0.2}, "scaling.temperature=0.7; this run has scaling.temperature=0.2"),
+    ({"budget": {"tokens": 10}},
+     "scaling.budget.tokens=None; this run has scaling.budget.tokens=10"),
+])
+def test_a_changed_setting_is_refused_naming_both_values(tmp_path: Path, change: dict[str, object],
+                                                         named: str) -> None:
+    claim(tmp_path, manifest())
+    with pytest.raises(RunMismatch, match="another --run-dir") as refused:
+        claim(tmp_path, manifest(**change))
+    assert named in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_another_generator_is_refused(tmp_path: Path) -> None:
+    claim(tmp_path, manifest())
+    other = RunManifest.of(LLMConfig(backend="openai", model="qwen"), SandboxConfig(),
+                           ScalingConfig(), (PROBLEM,))
+    with pytest.raises(RunMismatch, match="llm.backend='llamacpp'; this run has "
+                                          "llm.backend='openai'"):
+        claim(tmp_path, other)
+
+
+def test_other_sandbox_limits_are_refused_and_pool_size_is_not(tmp_path: Path) -> None:
+    claim(tmp_path, manifest())
+    same = RunManifest.of(LLMConfig(), SandboxConfig(pool_size=7, backend="local"),
+                          ScalingConfig(), (PROBLEM,))
+    claim(tmp_path, same)
+    tighter = RunManifest.of(LLMConfig(), SandboxConfig(container_memory_mb=512),
+                             ScalingConfig(), (PROBLEM,))
+    with pytest.raises(RunMismatch, match="sandbox.container_memory_mb=1536"):
+        claim(tmp_path, tighter)
+
+
+def test_new_problems_join_and_changed_ones_are_refused(tmp_path: Path) -> None:
+    claim(tmp_path, manifest((PROBLEM,)))
+    claim(tmp_path, manifest((OTHER,)))
+    stored = json.loads((tmp_path / FILENAME).read_text())
+    assert set(stored["problems"]) == {"double", "triple"}
+    edited = PROBLEM.model_copy(update={"public_tests": (TestCase(input="3", expected="6"),)})
+    with pytest.raises(RunMismatch, match="problem 'double'"):
+        claim(tmp_path, manifest((edited,)))
+
+
+def test_a_store_without_manifest_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "run.sqlite").write_bytes(b"")
+    with pytest.raises(RunMismatch, match="without a manifest"):
+        claim(tmp_path, manifest())
+
+
+def test_a_custom_gguf_is_identified_by_its_content(tmp_path: Path) -> None:
+    weights = tmp_path / "model.gguf"
+    weights.write_bytes(b"GGUF one")
+    llm = LLMConfig(gguf_path=weights)
+    claim(tmp_path / "run", RunManifest.of(llm, SandboxConfig(), ScalingConfig(), (PROBLEM,)))
+    weights.write_bytes(b"GGUF two")
+    with pytest.raises(RunMismatch, match="llm.weights_sha256"):
+        claim(tmp_path / "run", RunManifest.of(llm, SandboxConfig(), ScalingConfig(), (PROBLEM,)))
+
+
+def test_default_run_dir_follows_the_settings() -> None:
+    assert Config().run_dir == Config().run_dir
+    assert Config().run_dir.parent == Path("runs")
+    assert Config().run_dir != Config(scaling=ScalingConfig(n=2)).run_dir
+    assert Config(scaling=ScalingConfig(baselines=("majority",))).run_dir == Config().run_dir
+    assert Config(run_dir=Path("mine")).run_dir == Path("mine")
+
+
+def test_flags_and_files_derive_the_run_dir_from_the_final_settings(tmp_path: Path) -> None:
+    flagged = load_config(None, {"scaling": {"n": 2}})
+    assert flagged.run_dir == Config(scaling=ScalingConfig(n=2)).run_dir
+    toml = tmp_path / "c.toml"
+    toml.write_text('run_dir = "chosen"\n[scaling]\nn = 3\n')
+    assert load_config(toml, {"scaling": {"n": 5}}).run_dir == Path("chosen")
