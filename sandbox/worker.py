@@ -34,14 +34,13 @@ Why no program can change a verdict (the README's threat model has the whole lis
   and the worker exits, so the host starts a fresh one before the next job.
 """
 
-import base64
+import binascii
 import builtins
 import ctypes
 import json
 import marshal
 import math
 import os
-import platform
 import resource
 import select
 import signal
@@ -152,7 +151,7 @@ def _insn(code: int, k: int, jump_true: int = 0, jump_false: int = 0) -> bytes:
 
 def _seccomp_program() -> bytes:
     """The BPF filter for this architecture; KeyError on one it does not know."""
-    column, audit_arch = ARCHES[platform.machine()]
+    column, audit_arch = ARCHES[os.uname().machine]
     deny, allow = _insn(RET, RET_ERRNO | EPERM), _insn(RET, RET_ALLOW)
     code = [_insn(LD_ABS, 4), _insn(JEQ, audit_arch, 1, 0), deny, _insn(LD_ABS, 0)]
     if column == 0:  # x32 system calls carry bit 30 and would bypass the numbers below
@@ -227,7 +226,7 @@ def serve(request: dict, guard: "Guard | None", base_kb: int) -> tuple[list[dict
                      _address_space())
     inputs = [str(text) for text in request["inputs"]]
     if guard is None:
-        reason = f"no seccomp filter for this machine ({platform.machine()}); nothing runs"
+        reason = f"no seccomp filter for this machine ({os.uname().machine}); nothing runs"
         return [_result("sandbox_error", b"", reason.encode(), 0.0, None) for _ in inputs], True
     program, error = _compile(code, limits)
     if program is None:
@@ -340,8 +339,9 @@ def _run_one(program: types.CodeType, io_style: str, entry_point: str, text: str
 
 def _result(status: str, out: bytes, err: bytes, duration: float,
             peak_memory_mb: float | None) -> dict:
-    return {"status": status, "stdout_b64": base64.b64encode(out).decode(),
-            "stderr_b64": base64.b64encode(err).decode(), "duration_s": round(duration, 6),
+    return {"status": status, "stdout_b64": binascii.b2a_base64(out, newline=False).decode(),
+            "stderr_b64": binascii.b2a_base64(err, newline=False).decode(),
+            "duration_s": round(duration, 6),
             "peak_memory_mb": peak_memory_mb}
 
 

@@ -2,7 +2,7 @@
 
 import json
 import re
-from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 from typing import Any
 
 from codescale.models import IOStyle
@@ -10,6 +10,9 @@ from codescale.models import IOStyle
 REL_TOL = Decimal("1e-6")
 ABS_TOL = Decimal("1e-6")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)",
+                      re.IGNORECASE)
+"""What counts as a number: ASCII digits only (no "1_000", no other scripts' digits)."""
 _ARITHMETIC = Context(prec=60, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
 """Room for any exponent a token can carry; differences are only compared to a tolerance."""
 
@@ -56,10 +59,7 @@ def _tokens_match(expected: str, actual: str) -> bool:
 def _number(token: str) -> Decimal | None:
     if _INTEGER.fullmatch(token):
         return _Integer(token)
-    try:
-        return Decimal(token)
-    except InvalidOperation:
-        return None
+    return Decimal(token) if _DECIMAL.fullmatch(token) else None
 
 
 def _numbers_match(expected: Decimal, actual: Decimal) -> bool:

@@ -107,3 +107,11 @@ def test_call_examples() -> None:
     assert not outputs_match("call", "[1, 2]", "not json")
     assert not outputs_match("call", "{\"a\": 1}", "{\"b\": 1}")
 
+
+
+def test_only_plain_ascii_numbers_are_numbers() -> None:
+    assert not outputs_match("stdin", "1000", "1_000")
+    assert not outputs_match("stdin", "123", "\u0661\u0662\u0663")  # Arabic-Indic digits
+    assert not outputs_match("stdin", "5", "sNaN") and not outputs_match("stdin", "0", "0x0")
+    assert outputs_match("stdin", "0.5", ".5") and outputs_match("stdin", "2.50", "2.5e0")
+    assert outputs_match("stdin", "-inf", "-Infinity")
