@@ -11,7 +11,8 @@ from rich.table import Table
 from codescale.llm.availability import checks
 from codescale.llm.cpu_build import cpu_requirements, install, this_machine
 from codescale.llm.errors import LLMError
-from codescale.llm.llamacpp_check import library_dir, record, recorded, smoke_decode
+from codescale.llm.llamacpp_check import (BASELINE_HINT, REBUILD_HINT, library_dir, record,
+                                          recorded, smoke_decode)
 from codescale.llm.model_file import embedded_model_path
 
 app = typer.Typer(help="Generator backends and the embedded model.", invoke_without_command=True)
@@ -34,7 +35,10 @@ def models(context: typer.Context) -> None:
 
 @app.command()
 def setup(rebuild: Annotated[bool, typer.Option(
-        help="compile llama.cpp again even if a checked build is installed")] = False) -> None:
+              help="compile llama.cpp again even if a checked build is installed")] = False,
+          baseline: Annotated[bool, typer.Option(
+              help="compile with SSE4.2 alone (x86-64), for a CPU whose reported "
+                   "instruction sets crash")] = False) -> None:
     """Install the embedded backend for this CPU and check it.
 
     Compiles llama-cpp-python from source with explicit CPU flags (`codescale models
@@ -43,17 +47,19 @@ def setup(rebuild: Annotated[bool, typer.Option(
     subprocess. Prints the model path; exits 1 with one line naming the cause on failure.
     """
     try:
-        plan = this_machine()
+        plan = this_machine(baseline=baseline)
         directory = library_dir()
         overridden = "LLAMA_CPP_LIB_PATH" in os.environ
         known = recorded(directory) if directory is not None else None
-        build = not overridden and (rebuild or known is None or known.cmake_args is None)
+        build = not overridden and (rebuild or baseline or known is None
+                                    or known.cmake_args is None)
         install(plan, cpu_requirements(), build_llama=build)
         path = embedded_model_path()
         directory = library_dir()
         if directory is None:
             raise LLMError("llama-cpp-python is still not importable after installing it")
-        verdict = smoke_decode(path, directory)
+        verdict = smoke_decode(path, directory,
+                               hint=BASELINE_HINT if build and not baseline else REBUILD_HINT)
         if build:
             verdict = verdict.model_copy(update={"cmake_args": plan.cmake_args})
         elif known is not None:

