@@ -82,7 +82,7 @@ def llama_server(gguf: str, threads: int) -> Iterator[str]:
                 break
             except httpx.HTTPError:
                 if server.poll() is not None:
-                    raise SystemExit(f"llama.cpp server exited with {server.returncode}")
+                    raise SystemExit(f"llama.cpp server exited with {server.returncode}") from None
                 time.sleep(0.3)
         yield url
     finally:

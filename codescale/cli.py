@@ -4,16 +4,29 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from codescale.api import solve_all
-from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
-                                   Rounds, Samples, SandboxBackend, Seed, backend_flags,
-                                   console, fail, load_config)
+from codescale.cli_support import (
+    USER_ERRORS,
+    Backend,
+    BaseUrl,
+    ConfigFile,
+    MaxTokens,
+    Model,
+    Rounds,
+    Samples,
+    SandboxBackend,
+    Seed,
+    backend_flags,
+    console,
+    fail,
+    load_config,
+)
 from codescale.doctor import doctor
 from codescale.evaluation.cli import eval_command, report_command
 from codescale.evaluation.scoring import hidden_results
@@ -46,8 +59,8 @@ def solve(
     paths: Annotated[list[Path], typer.Argument(help="problem files or folders")],
     n: Samples = None,
     rounds: Rounds = None,
-    selector: Annotated[Optional[str], typer.Option(help="selection strategy")] = None,
-    baseline: Annotated[Optional[list[str]], typer.Option(
+    selector: Annotated[str | None, typer.Option(help="selection strategy")] = None,
+    baseline: Annotated[list[str] | None, typer.Option(
         help="more strategies to answer from the same pool (repeatable)")] = None,
     backend: Backend = None,
     model: Model = None,
@@ -55,7 +68,7 @@ def solve(
     sandbox: SandboxBackend = None,
     max_tokens: MaxTokens = None,
     seed: Seed = None,
-    run_dir: Annotated[Optional[Path], typer.Option(
+    run_dir: Annotated[Path | None, typer.Option(
         help="run directory (rerun resumes); default runs/solve-<settings digest>")] = None,
     config_file: ConfigFile = None,
     score: Annotated[bool, typer.Option(help="check answers on the hidden tests")] = True,

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from codescale.config import RUN_ROOT, Config
+from codescale.config import Config
 from codescale.execution.health import sandbox_checks
 from codescale.llm.availability import checks as generator_checks
 from codescale.llm.model_file import cache_dir
@@ -40,8 +40,8 @@ def _existing(path: Path) -> Path:
     return path
 
 
-def _disk(config: Config) -> Check:
-    places = {"runs": RUN_ROOT, "caches": cache_dir()}
+def _disk(run_root: Path) -> Check:
+    places = {"runs": run_root, "caches": cache_dir()}
     free = {name: shutil.disk_usage(_existing(path)).free / 2**30 for name, path in places.items()}
     low = [name for name, gib in free.items() if gib < MIN_FREE_GIB]
     return Check(name="free disk", ok=not low,
@@ -60,7 +60,7 @@ def _machine() -> Check:
 def diagnose(config: Config) -> list[Check]:
     """Every check, in display order (runs a sandbox program and a smoke decode: seconds)."""
     return [_python(), *sandbox_checks(config.sandbox), *generator_checks(thorough=True),
-            _disk(config), _machine()]
+            _disk(config.run_dir.parent), _machine()]
 
 
 def _line(check: Check) -> str:

@@ -35,7 +35,7 @@ def answers_table(answers: Sequence[Answer], hidden: Mapping[str, bool | None]) 
 
 def chosen_programs(answers: Sequence[Answer]) -> Group:
     """Each selected program under a rule naming its problem (abstentions are skipped)."""
-    parts = []
+    parts: list[Rule | Syntax] = []
     for answer in answers:
         if answer.code is not None:
             parts.append(Rule(f"{answer.problem_id} ({answer.strategy})"))

@@ -73,7 +73,7 @@ SECCOMP_MODE_FILTER = 2
 RET_ALLOW, RET_ERRNO = 0x7FFF0000, 0x00050000
 EPERM, ENOSYS = 1, 38
 LD_ABS, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
-CLONE_NEW_ANY = 0x7E020080  # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME
+CLONE_NEW_ANY = 0x7E020080  # CLONE_NEW{NS,CGROUP,UTS,IPC,USER,PID,NET,TIME}
 ARCHES = {"x86_64": (0, 0xC000003E), "aarch64": (1, 0xC00000B7)}
 DENIED = {
     "ptrace": (101, 117), "process_vm_readv": (310, 270), "process_vm_writev": (311, 271),
@@ -228,6 +228,8 @@ def serve(request: dict, guard: "Guard | None", base_kb: int) -> tuple[list[dict
     if guard is None:
         reason = f"no seccomp filter for this machine ({os.uname().machine}); nothing runs"
         return [_result("sandbox_error", b"", reason.encode(), 0.0, None) for _ in inputs], True
+    if not inputs:
+        return [], True
     program, error = _compile(code, limits)
     if program is None:
         return [_result("runtime_error", b"", error, 0.0, None) for _ in inputs], True
@@ -542,7 +544,7 @@ def _child(program: types.CodeType, io_style: str, entry_point: str, text: str,
         guard.release()
         os.write(4, b"1")  # set up: what follows is the program's doing (its end is closed)
         os.close(4)
-        sys.stdin = sys.__stdin__ = open(0, "r", encoding="utf-8", closefd=False)
+        sys.stdin = sys.__stdin__ = open(0, encoding="utf-8", closefd=False)
         sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", closefd=False)
         sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", closefd=False)
     except BaseException:  # noqa: BLE001 - the child must never fall back into the worker loop

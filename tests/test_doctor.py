@@ -44,8 +44,8 @@ def test_without_docker_the_local_sandbox_carries_the_default_path() -> None:
     assert len(lines) == len(NAMES) + 1  # one line per check, then the verdict
     [engine] = [line for line in lines if line[5:].startswith("docker engine:")]
     assert engine.startswith("warn docker engine: Docker engine unreachable")
-    assert engine.endswith(f"-> run: bash {SANDBOX_FILES / 'setup.sh'} (installs and starts the engine, "
-                           "builds the image)")
+    assert engine.endswith(f"-> run: bash {SANDBOX_FILES / 'setup.sh'} (installs and starts "
+                           "the engine, builds the image)")
     [sandbox] = [line for line in lines if line[5:].startswith("sandbox:")]
     assert sandbox.startswith("ok   sandbox: bubblewrap only")
     assert result.returncode == 0, result.stdout

@@ -2,22 +2,36 @@
 
 import sqlite3
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
-                                   Rounds, Samples, SandboxBackend, Seed, backend_flags,
-                                   console, fail, load_config, validation_message)
+from codescale.cli_support import (
+    USER_ERRORS,
+    Backend,
+    BaseUrl,
+    ConfigFile,
+    MaxTokens,
+    Model,
+    Rounds,
+    Samples,
+    SandboxBackend,
+    Seed,
+    backend_flags,
+    console,
+    fail,
+    load_config,
+    validation_message,
+)
 from codescale.config import run_completion_cache
 from codescale.evaluation.artifacts import REPORT, RESULTS
 from codescale.evaluation.benchmarks import BenchmarkChoice, load_benchmark
+from codescale.evaluation.errors import EvalError
 from codescale.evaluation.progress import StageBars
 from codescale.evaluation.report_html import COST_HEADERS, cost_cells
-from codescale.evaluation.errors import EvalError
 from codescale.evaluation.run import run_eval, write_report
 from codescale.evaluation.summary import EvalSummary
 
@@ -59,16 +73,16 @@ def _fail(error: BaseException) -> NoReturn:
 def eval_command(
     target: Annotated[str, typer.Argument(
         help="humaneval, livecodebench, a LiveCodeBench .jsonl file, or problem files/folder")],
-    limit: Annotated[Optional[int], typer.Option(help="first N problems only")] = None,
-    data: Annotated[Optional[Path], typer.Option(
+    limit: Annotated[int | None, typer.Option(help="first N problems only")] = None,
+    data: Annotated[Path | None, typer.Option(
         help="livecodebench: folder of release files (test*.jsonl)")] = None,
-    release: Annotated[Optional[str], typer.Option(
+    release: Annotated[str | None, typer.Option(
         help="livecodebench: release_vN (v1..vN), vN (that file) or release_latest")] = None,
-    start_date: Annotated[Optional[str], typer.Option(
+    start_date: Annotated[str | None, typer.Option(
         help="livecodebench: contests on or after YYYY-MM-DD")] = None,
-    end_date: Annotated[Optional[str], typer.Option(
+    end_date: Annotated[str | None, typer.Option(
         help="livecodebench: contests on or before YYYY-MM-DD")] = None,
-    difficulty: Annotated[Optional[list[str]], typer.Option(
+    difficulty: Annotated[list[str] | None, typer.Option(
         help="livecodebench: easy, medium or hard (repeatable)")] = None,
     n: Samples = None,
     rounds: Rounds = None,
@@ -78,7 +92,7 @@ def eval_command(
     sandbox: SandboxBackend = None,
     max_tokens: MaxTokens = None,
     seed: Seed = None,
-    run_dir: Annotated[Optional[Path], typer.Option(
+    run_dir: Annotated[Path | None, typer.Option(
         help="run directory; rerunning the same command on it resumes "
              "[default: runs/eval-TARGET]")] = None,
     config_file: ConfigFile = None,

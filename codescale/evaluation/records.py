@@ -4,8 +4,16 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from codescale.models import (Answer, Candidate, Comparison, Execution, Frozen, Problem, Status,
-                              TestCase)
+from codescale.models import (
+    Answer,
+    Candidate,
+    Comparison,
+    Execution,
+    Frozen,
+    Problem,
+    Status,
+    TestCase,
+)
 from codescale.scaling.oracle import hidden_jobs, hidden_verdict
 from codescale.store import RunStore
 

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from codescale.api import opened_generator
 from codescale.config import Config
 from codescale.evaluation.artifacts import replace_file, write_artifacts
-from codescale.scaling.costs import totals
 from codescale.evaluation.errors import EvalError
 from codescale.evaluation.progress import ChunkedGenerator, ChunkedSandbox, StageBars
 from codescale.evaluation.records import load_records
@@ -26,6 +25,7 @@ from codescale.manifest import RunManifest, claim
 from codescale.models import Problem
 from codescale.scaling import pipeline
 from codescale.scaling.config import SELECTORS
+from codescale.scaling.costs import totals
 from codescale.store import RunStore
 
 SETTINGS = "eval.json"

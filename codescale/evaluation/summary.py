@@ -8,12 +8,18 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from codescale.scaling.costs import (StageCost, StrategyCost, Totals, problem_strategy_cost,
-                                        stage_costs, strategy_cost)
 from codescale.evaluation.curves import Curve, rounds_curve, samples_curve
 from codescale.evaluation.metrics import mean_pass_at_k
 from codescale.evaluation.records import ProblemRecord
 from codescale.models import Cost, Frozen
+from codescale.scaling.costs import (
+    StageCost,
+    StrategyCost,
+    Totals,
+    problem_strategy_cost,
+    stage_costs,
+    strategy_cost,
+)
 from codescale.scaling.oracle import has_hidden_verdict
 
 PASS_AT = (1, 5, 10)

@@ -61,7 +61,7 @@ def check(backend: str = typer.Option("auto", help="auto, docker or local"),
     for column in ("program", "expected", "got", "time (s)"):
         table.add_column(column)
     wrong = 0
-    for (name, *_, wanted), execution in zip(SMOKE, results):
+    for (name, *_, wanted), execution in zip(SMOKE, results, strict=True):
         ok = execution.status == wanted
         wrong += not ok
         table.add_row(name, wanted.value, f"[{'green' if ok else 'red'}]{execution.status.value}",

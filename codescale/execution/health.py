@@ -59,7 +59,8 @@ def bubblewrap_check(config: SandboxConfig) -> Check:
     failure = _runs_a_program(config.model_copy(update={"backend": "local", "pool_size": 1}))
     return Check(name="bubblewrap", ok=failure is None, required=False,
                  detail=failure or "the local sandbox runs a program",
-                 fix="allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)")
+                 fix="allow unprivileged user namespaces "
+                     "(sysctl kernel.unprivileged_userns_clone=1)")
 
 
 def sandbox_checks(config: SandboxConfig) -> list[Check]:

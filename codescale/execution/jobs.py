@@ -86,7 +86,7 @@ def decode_reply(job: SandboxJob, payload: bytes,
     if reply.results is None or len(reply.results) != len(job.tests):
         raise WorkerFailure("worker replied with the wrong number of results")
     executions = [_execution(job, test.input, test.expected, result, config)
-                  for test, result in zip(job.tests, reply.results)]
+                  for test, result in zip(job.tests, reply.results, strict=True)]
     return executions, reply.intact
 
 

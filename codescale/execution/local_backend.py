@@ -8,6 +8,7 @@ memory or CPU cgroup (the worker's rlimits still apply to every program).
 import os
 import shutil
 import subprocess
+from typing import IO
 
 from codescale.execution.config import SandboxConfig
 from codescale.execution.docker_backend import SANDBOX_UID, WORKER_SOURCE
@@ -58,8 +59,8 @@ class LocalWorker:
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(source,))
         finally:
             os.close(source)
-        self._replies = ReplyReader(
-            lambda left: read_fd_chunk(self._process.stdout.fileno(), left))
+        self._stdin, self._stdout, self._stderr = _pipes(self._process)
+        self._replies = ReplyReader(lambda left: read_fd_chunk(self._stdout.fileno(), left))
         try:
             self.exchange(_HANDSHAKE, 10.0, 4096)
         except WorkerFailure as error:
@@ -70,8 +71,8 @@ class LocalWorker:
     def exchange(self, request: bytes, timeout_s: float, size_limit: int) -> bytes:
         """Send one request line to the worker; return its reply's payload."""
         try:
-            self._process.stdin.write(request)
-            self._process.stdin.flush()
+            self._stdin.write(request)
+            self._stdin.flush()
         except OSError as error:
             raise WorkerFailure(f"worker pipe closed ({error})") from error
         return self._replies.reply(timeout_s, size_limit)
@@ -80,13 +81,21 @@ class LocalWorker:
         """Kill the worker; the namespace takes everything it started with it."""
         self._process.kill()
         self._process.wait()
-        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
+        for stream in (self._stdin, self._stdout, self._stderr):
             stream.close()
 
     def _why(self, error: WorkerFailure) -> str:
         self._process.kill()
-        lines = self._process.stderr.read().decode(errors="replace").strip().splitlines()
+        lines = self._stderr.read().decode(errors="replace").strip().splitlines()
         return lines[-1] if lines else str(error)
+
+
+def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes], IO[bytes]]:
+    """The standard streams of a process started with all three as pipes."""
+    stdin, stdout, stderr = process.stdin, process.stdout, process.stderr
+    if stdin is None or stdout is None or stderr is None:
+        raise SandboxUnavailable("the local sandbox started without its pipes")
+    return stdin, stdout, stderr
 
 
 def open_local_sandbox(config: SandboxConfig) -> WorkerPool:

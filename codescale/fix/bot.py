@@ -77,9 +77,11 @@ def fix(snapshot: Snapshot, config: FixConfig, generator: Generator, sandbox: Sa
     sampling = SamplingParams(n=config.n, temperature=config.temperature,
                               max_tokens=config.max_tokens, seed=config.seed)
     say("sample", f"{config.n} candidate patches")
-    answers = [(text, None) for text in _texts(ledger, [GenerationRequest(
+    first = GenerationRequest(
         messages=fix_messages(context, config.test_command, config.feedback_chars),
-        params=sampling)])[0]]
+        params=sampling)
+    answers: list[tuple[str, Patch | None]] = [(text, None)
+                                               for text in _texts(ledger, [first])[0]]
     for round_ in range(config.rounds + 1):
         fresh = attempts.new(snapshot, answers, context.suspects, functions, round_)
         say("verify", f"round {round_}: {len(fresh)} new patches")
@@ -107,16 +109,18 @@ def _revisions(ledger: Ledger, context: FixContext, config: FixConfig, failing: 
 def _report(ledger: Ledger, runs: SandboxRuns, snapshot: Snapshot, context: FixContext,
             config: FixConfig, baseline: TestRun, attempts: _Attempts) -> FixReport:
     verified = attempts.verified()
-    common = {"command": config.test_command, "baseline": baseline,
-              "candidates": len(attempts.patches), "verified": tuple(verified)}
+    found = FixReport(command=config.test_command, baseline=baseline, status="no_fix",
+                      candidates=len(attempts.patches), verified=tuple(verified))
     if not verified:
-        return FixReport(**common, status="no_fix", cost=ledger.total(runs.executions),
-                         reason=f"none of {len(attempts.patches)} candidate patches made the "
-                                f"failing tests pass without breaking others")
+        return found.model_copy(update={
+            "cost": ledger.total(runs.executions),
+            "reason": f"none of {len(attempts.patches)} candidate patches made the failing "
+                      f"tests pass without breaking others"})
     selection = select(ledger, runs, snapshot, verified, context,
                        llm_inputs=config.llm_inputs, hypothesis_inputs=config.hypothesis_inputs,
                        seed=config.seed, temperature=config.judge_temperature,
                        max_tokens=config.max_tokens, limit=config.feedback_chars)
-    return FixReport(**common, status="fixed", selection=selection,
-                     chosen_verification=attempts.checked[selection.chosen.id],
-                     cost=ledger.total(runs.executions), reason=selection.reason)
+    return found.model_copy(update={
+        "status": "fixed", "selection": selection,
+        "chosen_verification": attempts.checked[selection.chosen.id],
+        "cost": ledger.total(runs.executions), "reason": selection.reason})

@@ -13,9 +13,21 @@ import typer
 from pydantic import ValidationError
 
 from codescale.api import opened_generator
-from codescale.cli_support import (USER_ERRORS, Backend, BaseUrl, ConfigFile, MaxTokens, Model,
-                                   Rounds, SandboxBackend, Seed, backend_flags, fail,
-                                   load_config, validation_message)
+from codescale.cli_support import (
+    USER_ERRORS,
+    Backend,
+    BaseUrl,
+    ConfigFile,
+    MaxTokens,
+    Model,
+    Rounds,
+    SandboxBackend,
+    Seed,
+    backend_flags,
+    fail,
+    load_config,
+    validation_message,
+)
 from codescale.config import Config, ConfigError
 from codescale.execution.factory import open_sandbox
 from codescale.fix.bot import fix

@@ -2,6 +2,8 @@
 group those that behave alike, and let the LLM adjudicate a knockout between the groups;
 the smaller patch wins where nothing else decides."""
 
+from typing import Literal
+
 from codescale.execution.compare import outputs_match
 from codescale.fix.context import FixContext
 from codescale.fix.ledger import Ledger
@@ -67,6 +69,8 @@ def _disputed(rows: list[Row], a: str, b: str) -> Row | None:
 def _undecided(a: Group, b: Group, row: Row | None, why: str) -> PatchComparison:
     """A match the judge did not decide: the larger group, else the smaller patch."""
     rep_a, rep_b = a.representative, b.representative
+    winner: Literal["a", "b"]
+    rule: Literal["larger_cluster", "smaller_patch"]
     if len(a.patches) != len(b.patches):
         winner, rule = ("a" if len(a.patches) > len(b.patches) else "b"), "larger_cluster"
     else:

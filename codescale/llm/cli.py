@@ -11,8 +11,14 @@ from rich.table import Table
 from codescale.llm.availability import checks
 from codescale.llm.cpu_build import cpu_requirements, install, this_machine
 from codescale.llm.errors import LLMError
-from codescale.llm.llamacpp_check import (BASELINE_HINT, REBUILD_HINT, library_dir, record,
-                                          recorded, smoke_decode)
+from codescale.llm.llamacpp_check import (
+    BASELINE_HINT,
+    REBUILD_HINT,
+    library_dir,
+    record,
+    recorded,
+    smoke_decode,
+)
 from codescale.llm.model_file import embedded_model_path
 
 app = typer.Typer(help="Generator backends and the embedded model.", invoke_without_command=True)

@@ -27,13 +27,13 @@ PROMPT_CHUNK = 512
 def import_llama_cpp() -> tuple[Any, Any, Any]:
     """`llama_cpp`, its `_internals` and `llama_chat_format`, or a clear error."""
     try:
-        modules = tuple(importlib.import_module(name) for name in (
+        llama, internals, chat_format = (importlib.import_module(name) for name in (
             "llama_cpp", "llama_cpp._internals", "llama_cpp.llama_chat_format"))
     except ImportError as error:
         raise BackendUnavailable(f"the llamacpp backend needs llama-cpp-python ({error}); "
                                  f"run: pip install 'codescale[cpu]'") from None
     importlib.import_module("llama_cpp._logger").set_verbose(False)
-    return modules
+    return llama, internals, chat_format
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def constant_value(node: ast.expr, names: Mapping[str, Any] | None = None) -> An
             return {constant_value(item, bound) for item in items}
         case ast.Dict(keys=keys, values=values) if None not in keys:
             return {constant_value(k, bound): constant_value(v, bound)  # type: ignore[arg-type]
-                    for k, v in zip(keys, values)}
+                    for k, v in zip(keys, values, strict=True)}
         case ast.UnaryOp(op=op, operand=operand) if type(op) in _UNARY:
             return _UNARY[type(op)](constant_value(operand, bound))
         case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINARY:

@@ -173,7 +173,8 @@ def _error_lines(path: Path, error: ValidationError, prefix: str = "") -> list[s
         elif detail["type"] == "literal_error":
             message = f"unknown value {detail['input']!r}: {message}"
         elif not detail["loc"] and detail["type"] in ("model_type", "dict_type"):
-            message = f"a problem file must be a mapping of fields, got {_yaml_kind(detail['input'])}"
+            message = ("a problem file must be a mapping of fields, got "
+                       f"{_yaml_kind(detail['input'])}")
         lines.append(f"{path}: {location or '(top level)'}: {message}")
     return lines
 

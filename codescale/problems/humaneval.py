@@ -2,9 +2,10 @@
 
 Public tests are the examples in each prompt's docstring (`>>> f(x)` followed by the
 result, or `f(x) == y`, `f(x) ➞ y`, `f(x) -> y` in prose); the few examples that the official
-check contradicts for the same arguments (typos in the dataset's prompts) are dropped. Hidden tests are the asserts of
-the official `check(candidate)` function that compare a call on constant arguments with a
-constant result; the full official check program is kept verbatim in `check_code`, so
+check contradicts for the same arguments (typos in the dataset's prompts) are dropped. Hidden
+tests are the asserts of the official `check(candidate)` function that compare a call on
+constant arguments with a constant result; the full official check program is kept verbatim
+in `check_code`, so
 `hidden_verdict` semantics match the official harness exactly.
 """
 

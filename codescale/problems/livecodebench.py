@@ -85,7 +85,8 @@ def release_files(path: Path, release: str | None) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise ProblemLoadError([f"{path}: LiveCodeBench path does not exist"])
-    files = {_version_of(match): path / match.string for name in sorted(p.name for p in path.iterdir())
+    names = sorted(p.name for p in path.iterdir())
+    files = {_version_of(match): path / match.string for name in names
              if (match := _RELEASE_FILE.match(name))}
     if not files:
         raise ProblemLoadError([f"{path}: no LiveCodeBench release files (test*.jsonl) here"])
@@ -126,6 +127,7 @@ def to_problem(record: LiveCodeBenchRecord) -> Problem:
     """Convert one record: functional tests become `call` tests, the rest `stdin` tests."""
     func_name = record.metadata.get("func_name")
     functional = bool(func_name)
+    entry_point: str | None
     if functional and "class Solution" in record.starter_code:
         entry_point = f"Solution.{func_name}"
     else:

@@ -19,7 +19,7 @@ json_values = st.recursive(
 @given(st.lists(tokens, max_size=10), st.lists(st.sampled_from([" ", "\n", "\t", "  \n"]),
                                                 min_size=11, max_size=11))
 def test_stdin_ignores_whitespace_layout(words: list[str], gaps: list[str]) -> None:
-    laid_out = "".join(gap + word for gap, word in zip(gaps, words)) + gaps[-1]
+    laid_out = "".join(gap + word for gap, word in zip(gaps, words, strict=False)) + gaps[-1]
     assert outputs_match("stdin", " ".join(words), laid_out)
 
 

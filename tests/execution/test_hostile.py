@@ -238,7 +238,8 @@ def test_no_process_survives_into_the_next_input(sandbox: WorkerPool) -> None:
                     time.sleep(3600)
             print("spawned")
         else:
-            others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
+            others = [p for p in os.listdir("/proc")
+                      if p.isdigit() and int(p) not in (1, os.getpid())]
             print(len(others))
         """)
     results = sandbox.run(job(code, "spawn", "count"))

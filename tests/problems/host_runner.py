@@ -79,5 +79,5 @@ def failing_call_tests(problem: Problem, code: str) -> list[TestCase] | str:
     if result.returncode != 0:
         return result.stderr.strip().splitlines()[-1]
     outputs = json.loads(result.stdout)
-    return [test for test, output in zip(tests, outputs)
+    return [test for test, output in zip(tests, outputs, strict=False)
             if not _same_json(json.loads(output), json.loads(test.expected or "null"))]

@@ -27,7 +27,7 @@ def test_broken_fixtures_fail_with_one_line_each() -> None:
     assert lines[-1] == f"{len(files)} error(s)"
     defect_lines = lines[:-1]
     assert len(defect_lines) == len(files)
-    for path, line in zip(files, sorted(defect_lines)):
+    for path, line in zip(files, sorted(defect_lines), strict=True):
         assert line.startswith(f"{path}: ")
     assert "Traceback" not in result.stderr
 
