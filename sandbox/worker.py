@@ -191,9 +191,11 @@ def main() -> None:
         __import__(name)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # as PID 1: signals without handlers are ignored
     try:
-        guard: Guard | None = Guard()
-    except (OSError, KeyError, AttributeError):
-        guard = None  # every job is then a sandbox_error: no program runs unconfined
+        guard: Guard | str = Guard()
+    except KeyError as unknown:  # every job is then a sandbox_error: nothing runs unconfined
+        guard = f"no seccomp filter for the {unknown} architecture"
+    except (OSError, AttributeError) as error:
+        guard = f"the kernel refused the confinement: {error}"
     base = _Memory.resident_kb(os.getpid())
     requests = os.fdopen(0, "rb", buffering=1 << 16, closefd=False)
     for line in requests:
@@ -211,7 +213,7 @@ def main() -> None:
             return
 
 
-def serve(request: dict, guard: "Guard | None", base_kb: int) -> tuple[list[dict], bool]:
+def serve(request: dict, guard: "Guard | str", base_kb: int) -> tuple[list[dict], bool]:
     """Run one candidate on every input of `request`; one result per input, in order, and
     whether the worker is still as it started."""
     io_style = request["io"]
@@ -225,8 +227,8 @@ def serve(request: dict, guard: "Guard | None", base_kb: int) -> tuple[list[dict
                      int(request["output_limit_bytes"]), int(request["max_processes"]),
                      _address_space())
     inputs = [str(text) for text in request["inputs"]]
-    if guard is None:
-        reason = f"no seccomp filter for this machine ({os.uname().machine}); nothing runs"
+    if isinstance(guard, str):  # why programs cannot be confined here
+        reason = f"{guard}; no program runs unconfined"
         return [_result("sandbox_error", b"", reason.encode(), 0.0, None) for _ in inputs], True
     if not inputs:
         return [], True
