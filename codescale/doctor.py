@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +15,7 @@ from codescale.config import Config
 from codescale.execution.health import sandbox_checks
 from codescale.llm.availability import checks as generator_checks
 from codescale.llm.model_file import cache_dir
+from codescale.manifest import package_version
 from codescale.models import Check
 
 MIN_FREE_GIB = 2.0
@@ -23,11 +23,8 @@ MIN_MEMORY_GIB = 2.0
 
 
 def _python() -> Check:
-    try:
-        package = version("codescale")
-    except PackageNotFoundError:
-        package = "not installed"
-    ok = sys.version_info >= (3, 11) and package != "not installed"
+    package = package_version()
+    ok = sys.version_info >= (3, 11) and package != "unknown"
     return Check(name="python", ok=ok, fix="use Python >= 3.11 and run: pip install -e .",
                  detail=f"Python {sys.version.split()[0]}, codescale {package}")
 

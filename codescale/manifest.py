@@ -38,7 +38,7 @@ class RunMismatch(Exception):
 
 
 def package_version() -> str:
-    """The installed codescale version ("unknown" from a bare source tree)."""
+    """The installed codescale version ("unknown" when it is not installed)."""
     try:
         return version("codescale")
     except PackageNotFoundError:
