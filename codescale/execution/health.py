@@ -3,6 +3,8 @@ real program through the backend, not only looking for its parts."""
 
 import shutil
 
+from docker.errors import DockerException
+
 from codescale.execution.config import SandboxConfig
 from codescale.execution.docker_backend import SANDBOX_FILES, check_image, docker_client
 from codescale.execution.errors import SandboxError
@@ -33,12 +35,13 @@ def docker_checks(config: SandboxConfig) -> list[Check]:
            "builds the image)")
     try:
         client = docker_client()
-    except SandboxError as error:
+        version = client.version().get("Version", "?")
+    except (SandboxError, DockerException) as error:
         return [Check(name="docker engine", ok=False, detail=str(error), fix=fix, required=False),
                 Check(name="sandbox image", ok=False, detail="not checked: no engine",
                       fix=fix, required=False)]
     engine = Check(name="docker engine", ok=True, required=False,
-                   detail=f"version {client.version().get('Version', '?')}")
+                   detail=f"version {version}")
     try:
         check_image(client, config.image)
     except SandboxError as error:
