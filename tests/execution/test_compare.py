@@ -115,3 +115,20 @@ def test_only_plain_ascii_numbers_are_numbers() -> None:
     assert not outputs_match("stdin", "5", "sNaN") and not outputs_match("stdin", "0", "0x0")
     assert outputs_match("stdin", "0.5", ".5") and outputs_match("stdin", "2.50", "2.5e0")
     assert outputs_match("stdin", "-inf", "-Infinity")
+
+
+def test_numbers_beyond_any_arithmetic_compare_exactly_or_not_at_all() -> None:
+    huge = "9" * 61 + "E+999999999999999939"  # overflows any decimal context
+    assert not outputs_match("stdin", "0.333333 2.718281", f"{huge} {huge}")
+    assert not outputs_match("call", "[0.5, 3.25]", f"[{huge}, {huge}]")
+    assert not outputs_match("stdin", "5", "1e999999999999999999999")  # 21-digit exponent
+    assert not outputs_match("stdin", "0.5", "1e999999999999999999")
+    assert outputs_match("stdin", "0.0", "1e-999999999999999999")  # below any tolerance
+    assert outputs_match("stdin", "1.5e6000", "1.5e6000")
+    assert not outputs_match("stdin", "1.5e6000", "1.50000001e6000")
+    assert not outputs_match("stdin", "inf", "\u0131nf")  # only ASCII letters fold
+
+
+def test_long_tokens_and_deep_json_are_refused_quickly() -> None:
+    assert not outputs_match("stdin", "5", "1" * 1_000_000 + "x")  # no regex backtracking
+    assert not outputs_match("call", "5", "[" * 100_000 + "]" * 100_000)  # too deep: no match
