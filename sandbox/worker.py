@@ -533,7 +533,10 @@ def _child(program: types.CodeType, io_style: str, entry_point: str, text: str,
            limits: _Limits, guard: Guard) -> None:
     """In the forked child: isolate, limit, run the program, exit. Never returns."""
     try:
-        stdin, stdout, stderr, returned = guard.streams
+        # Open file descriptions of the program's own: what it sets on them (status flags,
+        # leases, locks) ends with it, never reaching the worker's descriptors.
+        stdin, stdout, stderr, returned = (os.open(f"/proc/self/fd/{fd}", os.O_RDWR)
+                                           for fd in guard.streams)
         os.setsid()
         os.dup2(stdin, 0)
         os.dup2(stdout if io_style == "stdin" else stderr, 1)  # call problems: prints -> stderr
