@@ -122,12 +122,6 @@ class Guard:
         self._prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER,
                     ctypes.create_string_buffer(program, len(program)))
         self.state = _worker_state(self.libc)
-        self.oom_kills = _oom_kills()
-
-    def oom_killed(self) -> bool:
-        """Whether the kernel's OOM killer ended a process of this sandbox since last asked."""
-        before, self.oom_kills = self.oom_kills, _oom_kills()
-        return self.oom_kills > before
 
     def release(self) -> None:
         """In a program's child: dumpable again, so that the worker can measure its memory
@@ -196,7 +190,7 @@ def main() -> None:
         guard = f"no seccomp filter for the {unknown} architecture"
     except (OSError, AttributeError) as error:
         guard = f"the kernel refused the confinement: {error}"
-    base = _Memory.resident_kb(os.getpid())
+    base = _Memory.proportional_kb("/proc/self")
     requests = os.fdopen(0, "rb", buffering=1 << 16, closefd=False)
     for line in requests:
         if not line.strip():
@@ -303,6 +297,7 @@ def _run_one(program: types.CodeType, io_style: str, entry_point: str, text: str
         os.lseek(fd, 0, os.SEEK_SET)
     _write_all(stdin, text.encode())
     os.lseek(stdin, 0, os.SEEK_SET)
+    oom_kills = _oom_kills()  # read per input: an earlier job's OOM kill is not this one's
     began = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child never returns from here
@@ -328,7 +323,7 @@ def _run_one(program: types.CodeType, io_style: str, entry_point: str, text: str
         status = "output_limit"
     elif timed_out or killed_by == signal.SIGXCPU:
         status, duration = "timeout", max(duration, limits.time_s)
-    elif exit_status == EXIT_MEMORY or (killed_by == signal.SIGKILL and guard.oom_killed()):
+    elif exit_status == EXIT_MEMORY or (killed_by == signal.SIGKILL and _oom_kills() > oom_kills):
         status = "memory_limit"  # an uncaught MemoryError, or the kernel's OOM killer
     elif exit_status == 0:
         status = "completed"
@@ -361,30 +356,40 @@ class _Memory:
         """Measure now; True (and remembered) once the total is past the limit. The resident
         sizes (cheap to read, never below the proportional ones) are summed first; only when
         they pass the limit are the proportional sizes read."""
-        me = os.getpid()
-        pids = [int(name) for name in os.listdir("/proc") if name.isdigit() and int(name) != me]
-        total = sum(map(self.resident_upper_kb, pids))
+        me = str(os.getpid())
+        measured = [self._resident(name) for name in os.listdir("/proc")
+                    if name.isdigit() and name != me]
+        total = sum(size for _, size in measured)
         if total > self.limit_kb:
-            total = sum(map(self.resident_kb, pids))
+            total = sum(self.proportional_kb(path) for path, _ in measured)
         self.peak_kb = max(self.peak_kb, total)
         self.exceeded = self.exceeded or total > self.limit_kb
         return self.exceeded
 
     @staticmethod
-    def resident_upper_kb(pid: int) -> int:
-        """A process's resident size in kB from /proc/<pid>/statm (0 when it is gone)."""
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as statm:
-                return int(statm.read().split()[1]) * _PAGE_KB
-        except (OSError, IndexError, ValueError):
-            return 0
+    def _resident(pid: str) -> tuple[str, int]:
+        """Where a process's memory shows in /proc, and its resident kB: /proc/<pid>, or one
+        of its threads when the leader thread has exited while others run on (the leader's
+        own files then read 0)."""
+        path = f"/proc/{pid}"
+        size = _statm_kb(path)
+        if size == 0:
+            try:
+                threads = os.listdir(f"{path}/task")
+            except OSError:
+                threads = []
+            for thread in threads:
+                size = _statm_kb(f"{path}/task/{thread}")
+                if size:
+                    return f"{path}/task/{thread}", size
+        return path, size
 
     @staticmethod
-    def resident_kb(pid: int) -> int:
-        """A process's Pss_Anon + Pss_Shmem in kB (Pss on kernels without them; 0 when the
-        process is gone)."""
+    def proportional_kb(path: str) -> int:
+        """Pss_Anon + Pss_Shmem in kB of the process (or thread) at `path` (Pss on kernels
+        without them; 0 when it is gone)."""
         try:
-            with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            with open(f"{path}/smaps_rollup", "rb") as rollup:
                 lines = rollup.read().splitlines()[1:]
         except OSError:
             return 0
@@ -393,6 +398,15 @@ class _Memory:
         if b"Pss_Anon" in sizes:
             return sizes[b"Pss_Anon"] + sizes.get(b"Pss_Shmem", 0)
         return sizes.get(b"Pss", 0)
+
+
+def _statm_kb(path: str) -> int:
+    """The resident size in kB from `path`/statm (0 when the process is gone)."""
+    try:
+        with open(f"{path}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_KB
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _oom_kills() -> int:

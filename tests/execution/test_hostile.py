@@ -440,6 +440,19 @@ ATTACKS: dict[str, Attack] = {
         time.sleep(2)
         print('right')
         """), Status.MEMORY_LIMIT),
+    "memory held by threads whose leader exited": Attack(_code("""
+        import ctypes, os, threading, time
+        exit_thread = {"x86_64": 60, "aarch64": 93}[os.uname().machine]  # SYS_exit
+        def hog():
+            hoard = bytearray(b"\\x01") * (60 << 20)
+            time.sleep(2)
+            os._exit(0)
+        for _ in range(4):
+            if os.fork() == 0:
+                threading.Thread(target=hog).start()
+                ctypes.CDLL(None).syscall(exit_thread, 0)  # only the leader thread ends
+        hog()
+        """), Status.MEMORY_LIMIT),
     "350 MB of memfd pages under 32 MB": Attack(_code("""
         import os
         fd = os.memfd_create('hoard')
