@@ -50,6 +50,7 @@ import time
 import traceback
 import types
 import typing
+import warnings
 
 # Loaded once by the worker so that forked children find them ready (candidates use them).
 PRELOADED = ("bisect", "collections", "decimal", "fractions", "functools", "heapq",
@@ -100,6 +101,11 @@ CLONE, CLONE3 = (56, 220), (435, 435)
 
 class BadRequest(Exception):
     """A request the worker cannot run (malformed JSON, missing field, bad entry point)."""
+
+
+class BrokenWorker(Exception):
+    """The worker can no longer run programs as it should: it refuses the request and exits,
+    and the host retries the job on a fresh worker."""
 
 
 class Guard:
@@ -199,8 +205,9 @@ def main() -> None:
         try:
             results, intact = serve(json.loads(line), guard, base)
             reply: dict = {"results": results, "intact": intact}
-        except (BadRequest, ValueError, KeyError, TypeError) as error:
+        except (BadRequest, BrokenWorker, ValueError, KeyError, TypeError) as error:
             reply = {"error": f"{type(error).__name__}: {error}"}
+            intact = not isinstance(error, BrokenWorker)
         payload = json.dumps(reply).encode()
         _write_all(1, b"%d\n" % len(payload) + payload)
         if not intact:
@@ -264,6 +271,8 @@ def _compile(code: str, limits: _Limits) -> tuple[types.CodeType | None, bytes]:
         try:
             os.close(read_end)
             _set_limits(limits)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # nothing reaches the worker's stderr
+            warnings.simplefilter("ignore")  # compile-time SyntaxWarnings: not the program's run
             try:
                 blob = b"C" + marshal.dumps(compile(code, "<solution>", "exec"))
             except BaseException as error:  # noqa: BLE001 - SyntaxError, RecursionError, ...
@@ -292,9 +301,10 @@ def _run_one(program: types.CodeType, io_style: str, entry_point: str, text: str
     """Fork a child that runs `program` on one input; watch, sweep and report it, and say
     whether the sandbox is clean again afterwards."""
     stdin, stdout, stderr, returned = guard.streams
-    for fd in guard.streams:
+    for fd in guard.streams:  # a program may have changed their size, offset or mode
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
+        os.fchmod(fd, 0o600)
     _write_all(stdin, text.encode())
     os.lseek(stdin, 0, os.SEEK_SET)
     oom_kills = _oom_kills()  # read per input: an earlier job's OOM kill is not this one's
@@ -316,8 +326,8 @@ def _run_one(program: types.CodeType, io_style: str, entry_point: str, text: str
     exit_status, killed_by = _exit_status(wait_status), _signal_of(wait_status)
     peak = max(usage.ru_maxrss, memory.peak_kb - base_kb) / 1024
     if not started:
-        status, err = "sandbox_error", err or b"the program's process could not be set up"
-    elif memory.exceeded:
+        raise BrokenWorker("a child could not be set up to run the program")
+    if memory.exceeded:
         status = "memory_limit"
     elif max(out_size, err_size) >= limits.output_bytes or exit_status == EXIT_OUTPUT:
         status = "output_limit"
@@ -360,8 +370,8 @@ class _Memory:
         measured = [self._resident(name) for name in os.listdir("/proc")
                     if name.isdigit() and name != me]
         total = sum(size for _, size in measured)
-        if total > self.limit_kb:
-            total = sum(self.proportional_kb(path) for path, _ in measured)
+        if total > self.limit_kb:  # a process whose rollup cannot be read counts whole
+            total = sum(self.proportional_kb(path) or size for path, size in measured)
         self.peak_kb = max(self.peak_kb, total)
         self.exceeded = self.exceeded or total > self.limit_kb
         return self.exceeded
@@ -410,15 +420,17 @@ def _statm_kb(path: str) -> int:
 
 
 def _oom_kills() -> int:
-    """How many processes the kernel's OOM killer ended in this cgroup (0 without one)."""
-    try:
-        with open("/sys/fs/cgroup/memory.events") as events:
-            for line in events:
-                name, _, count = line.partition(" ")
-                if name == "oom_kill":
-                    return int(count)
-    except OSError:
-        pass
+    """How many processes the kernel's OOM killer ended in this cgroup (0 without one):
+    `memory.events` under cgroup v2, `memory.oom_control` under v1."""
+    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+        try:
+            with open(path) as events:
+                for line in events:
+                    name, _, count = line.partition(" ")
+                    if name == "oom_kill":
+                        return int(count)
+        except (OSError, ValueError):
+            continue
     return 0
 
 
@@ -502,42 +514,47 @@ def _wipe() -> bool:
 
 def _empty(root: str) -> None:
     """Delete everything below `root`, unlocking directories the program made unreadable.
-    Works on directory descriptors, never on long paths, and moves directories deeper than
-    WIPE_DEPTH up to `root` before emptying them, so no tree is too deep to delete."""
-    opened = [(os.open(root, _DIRECTORY), "")]  # (descriptor, name in the one before it)
+    Each directory is listed once; the work is on directory descriptors, never long paths,
+    and directories deeper than WIPE_DEPTH move up to `root` before they are emptied, so no
+    tree is too deep or too wide to delete."""
+    top = os.open(root, _DIRECTORY)
+    # (descriptor, its name in the directory before it, its subdirectories still to empty)
+    opened: list[tuple[int, str, list[str]]] = [(top, "", _remove_files(top))]
     try:
         while opened:
-            directory = opened[-1][0]
-            if _descend(opened, directory):
-                continue
-            if len(opened) == 1:  # the top: directories moved up land here, so look again
-                if not os.listdir(directory):
+            directory, name, subdirectories = opened[-1]
+            if subdirectories:
+                child = subdirectories.pop()
+                os.chmod(child, 0o700, dir_fd=directory)
+                if len(opened) > WIPE_DEPTH:
+                    os.rename(child, f".wipe-{os.urandom(8).hex()}", src_dir_fd=directory,
+                              dst_dir_fd=top)
+                    continue
+                opened_child = os.open(child, _DIRECTORY, dir_fd=directory)
+                opened.append((opened_child, child, _remove_files(opened_child)))
+            elif len(opened) == 1:  # the top: directories moved up land here, so look again
+                subdirectories += _remove_files(top)
+                if not subdirectories:
                     break
-                continue
-            _, name = opened.pop()
-            os.close(directory)
-            os.rmdir(name, dir_fd=opened[-1][0])
+            else:
+                opened.pop()
+                os.close(directory)
+                os.rmdir(name, dir_fd=opened[-1][0])
     finally:
-        for directory, _ in opened:
+        for directory, _, _ in opened:
             os.close(directory)
 
 
-def _descend(opened: list[tuple[int, str]], directory: int) -> bool:
-    """Remove the files of `directory` until it meets a subdirectory; open that one (True),
-    or say that `directory` is now empty (False)."""
+def _remove_files(directory: int) -> list[str]:
+    """Unlink everything in `directory` but its subdirectories; return their names."""
+    subdirectories = []
     with os.scandir(directory) as entries:
         for entry in entries:
-            if not entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=False):
+                subdirectories.append(entry.name)
+            else:
                 os.unlink(entry.name, dir_fd=directory)
-                continue
-            os.chmod(entry.name, 0o700, dir_fd=directory)
-            if len(opened) > WIPE_DEPTH:
-                os.rename(entry.name, f".wipe-{os.urandom(8).hex()}", src_dir_fd=directory,
-                          dst_dir_fd=opened[0][0])
-                continue
-            opened.append((os.open(entry.name, _DIRECTORY, dir_fd=directory), entry.name))
-            return True
-    return False
+    return subdirectories
 
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW

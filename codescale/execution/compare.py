@@ -15,6 +15,7 @@ _NUMBER = re.compile(r"(?P<sign>[+-]?)(?:(?P<whole>[0-9]+)(?:\.(?P<fraction>[0-9
 """A number: ASCII digits only (no "1_000", no other scripts' digits), and no ambiguity for
 the regex engine to backtrack over, whatever the token's length."""
 _SPECIAL = re.compile(r"(?P<sign>[+-]?)(?P<word>inf|infinity|nan)", re.IGNORECASE | re.ASCII)
+_WHITESPACE = re.compile(r"[ \t\n\r\x0b\x0c]+")
 _ARITHMETIC = Context(prec=60, Emax=10**6, Emin=-10**6)
 _FAR = 5000
 """Beyond 10**5000 only exact equality can match; below 10**-5000 a number is zero for any
@@ -68,7 +69,7 @@ def _parse(text: str, exact: bool | None = None) -> _Number | None:
 def outputs_match(io: IOStyle, expected: str, actual: str) -> bool:
     """Whether `actual` counts as the `expected` output of a problem with calling style `io`.
 
-    `stdin`: both are split into whitespace-separated tokens (so line breaks, trailing
+    `stdin`: both are split into tokens at ASCII whitespace (so line breaks, trailing
     spaces and blank lines do not matter); tokens must be equal, except that two tokens
     that both parse as numbers are compared as numbers. An expected integer must be matched
     exactly in value ("007" and "7.0" match 7; "37607912000.0" does not match 37607912018);
@@ -79,13 +80,18 @@ def outputs_match(io: IOStyle, expected: str, actual: str) -> bool:
     no limit on their digits; only numbers within 10**±5000 are compared with tolerance.
     """
     if io == "stdin":
-        expected_tokens, actual_tokens = expected.split(), actual.split()
+        expected_tokens, actual_tokens = _tokens(expected), _tokens(actual)
         return len(expected_tokens) == len(actual_tokens) and all(
             map(_tokens_match, expected_tokens, actual_tokens))
     try:
         return _values_match(_json(expected), _json(actual))
     except (ValueError, RecursionError):
         return False
+
+
+def _tokens(text: str) -> list[str]:
+    """The whitespace-separated tokens of `text`, ASCII whitespace only (as judges split)."""
+    return [token for token in _WHITESPACE.split(text) if token]
 
 
 def _json(text: str) -> Any:

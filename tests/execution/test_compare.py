@@ -132,3 +132,9 @@ def test_numbers_beyond_any_arithmetic_compare_exactly_or_not_at_all() -> None:
 def test_long_tokens_and_deep_json_are_refused_quickly() -> None:
     assert not outputs_match("stdin", "5", "1" * 1_000_000 + "x")  # no regex backtracking
     assert not outputs_match("call", "5", "[" * 100_000 + "]" * 100_000)  # too deep: no match
+
+
+def test_only_ascii_whitespace_separates_tokens() -> None:
+    for separator in ("\u3000", "\x1c", "\x85", "\u2028"):
+        assert not outputs_match("stdin", "2 3", f"2{separator}3")
+    assert outputs_match("stdin", "2 3", "2\t\r\n3\x0b\x0c")

@@ -410,6 +410,25 @@ ATTACKS: dict[str, Attack] = {
             os.chdir('d')
         print('right')
         """), Status.PASSED),
+    "locking its own streams with chmod 0": Attack(_code("""
+        import os
+        for fd in (0, 1, 2, 3):
+            os.fchmod(fd, 0)
+        print("right")
+        """), Status.PASSED),
+    "locking the return channel in a call": _call(
+        "import os\ndef f():\n    os.fchmod(3, 0o444)\n    return 'right'\n", Status.PASSED,
+        json.dumps("right")),
+    "1,500 compile-time warnings": Attack(
+        "x = 1\n" + "".join(f"y{i} = x is 1\n" for i in range(1500)) + "print('right')\n",
+        Status.PASSED),
+    "a wide directory of 6,000 subdirectories": Attack(_code("""
+        import os
+        os.mkdir("a")
+        for n in range(6000):
+            os.mkdir(f"a/{n}")
+        print("right")
+        """), Status.PASSED),
     # 5. state that outlives a job
     "SysV shared memory, message queues, semaphores and keys": Attack(_code(f"""
         import ctypes
@@ -452,6 +471,17 @@ ATTACKS: dict[str, Attack] = {
                 threading.Thread(target=hog).start()
                 ctypes.CDLL(None).syscall(exit_thread, 0)  # only the leader thread ends
         hog()
+        """), Status.MEMORY_LIMIT),
+    "non-dumpable children hiding 300 MB under 128 MB": Attack(_code("""
+        import ctypes, os, time
+        for _ in range(3):
+            if os.fork() == 0:
+                ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no smaps_rollup
+                hoard = [bytearray(b"\\x01") * (10 << 20) for _ in range(10)]
+                time.sleep(2)
+                os._exit(0)
+        time.sleep(1.5)
+        print("right")
         """), Status.MEMORY_LIMIT),
     "350 MB of memfd pages under 32 MB": Attack(_code("""
         import os
