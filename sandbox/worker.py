@@ -65,6 +65,10 @@ WIPE_DIRS = tuple(filter(None, os.environ.get("CODESCALE_WIPE", SCRATCH).split("
 WIPE_DEPTH = 32  # deeper directories are moved up to the top before they are emptied
 WATCH_INTERVALS_S = (0.01, 0.02)  # memory polls while a program runs: at 10 ms, then every 20
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+# The cgroup's OOM-kill counter: `memory.events` under cgroup v2, `memory.oom_control` under v1.
+_OOM_COUNTER = next((path for path in ("/sys/fs/cgroup/memory.events",
+                                       "/sys/fs/cgroup/memory/memory.oom_control")
+                     if os.path.exists(path)), None)
 _RLIMITS = tuple(name for name in dir(resource) if name.startswith("RLIMIT_"))
 _encode_json = json.dumps  # held here, so a program that replaces json.dumps changes nothing
 
@@ -236,9 +240,10 @@ def serve(request: dict, guard: "Guard | str", base_kb: int) -> tuple[list[dict]
     program, error = _compile(code, limits)
     if program is None:
         return [_result("runtime_error", b"", error, 0.0, None) for _ in inputs], True
-    results, clean = [], True
+    results, clean, oom = [], True, _OomKills()
     for text in inputs:
-        result, clean = _run_one(program, io_style, entry_point, text, limits, guard, base_kb)
+        result, clean = _run_one(program, io_style, entry_point, text, limits, guard, base_kb,
+                                 oom)
         results.append(result)
         if not clean:
             break
@@ -297,17 +302,15 @@ def _compile(code: str, limits: _Limits) -> tuple[types.CodeType | None, bytes]:
 
 
 def _run_one(program: types.CodeType, io_style: str, entry_point: str, text: str,
-             limits: _Limits, guard: Guard, base_kb: int) -> tuple[dict, bool]:
+             limits: _Limits, guard: Guard, base_kb: int, oom: "_OomKills") -> tuple[dict, bool]:
     """Fork a child that runs `program` on one input; watch, sweep and report it, and say
     whether the sandbox is clean again afterwards."""
     stdin, stdout, stderr, returned = guard.streams
-    for fd in guard.streams:  # a program may have changed their size, offset or mode
+    for fd in guard.streams:  # a program may have changed their size or offset
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
-        os.fchmod(fd, 0o600)
     _write_all(stdin, text.encode())
     os.lseek(stdin, 0, os.SEEK_SET)
-    oom_kills = _oom_kills()  # read per input: an earlier job's OOM kill is not this one's
     began = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child never returns from here
@@ -333,7 +336,7 @@ def _run_one(program: types.CodeType, io_style: str, entry_point: str, text: str
         status = "output_limit"
     elif timed_out or killed_by == signal.SIGXCPU:
         status, duration = "timeout", max(duration, limits.time_s)
-    elif exit_status == EXIT_MEMORY or (killed_by == signal.SIGKILL and _oom_kills() > oom_kills):
+    elif exit_status == EXIT_MEMORY or (killed_by == signal.SIGKILL and oom.killed()):
         status = "memory_limit"  # an uncaught MemoryError, or the kernel's OOM killer
     elif exit_status == 0:
         status = "completed"
@@ -419,18 +422,32 @@ def _statm_kb(path: str) -> int:
         return 0
 
 
+class _OomKills:
+    """The cgroup's OOM-kill count since the request began or since last asked: read at the
+    start of each request (an earlier job's OOM kill is never this one's) and again only
+    when a program dies by SIGKILL."""
+
+    def __init__(self) -> None:
+        self.seen = _oom_kills()
+
+    def killed(self) -> bool:
+        """Whether the OOM killer ended a process since the last look."""
+        before, self.seen = self.seen, _oom_kills()
+        return self.seen > before
+
+
 def _oom_kills() -> int:
-    """How many processes the kernel's OOM killer ended in this cgroup (0 without one):
-    `memory.events` under cgroup v2, `memory.oom_control` under v1."""
-    for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
-        try:
-            with open(path) as events:
-                for line in events:
-                    name, _, count = line.partition(" ")
-                    if name == "oom_kill":
-                        return int(count)
-        except (OSError, ValueError):
-            continue
+    """How many processes the kernel's OOM killer ended in this cgroup (0 without one)."""
+    if _OOM_COUNTER is None:
+        return 0
+    try:
+        with open(_OOM_COUNTER, "rb") as events:
+            for line in events:
+                name, _, count = line.partition(b" ")
+                if name == b"oom_kill":
+                    return int(count)
+    except (OSError, ValueError):
+        pass
     return 0
 
 
@@ -564,10 +581,7 @@ def _child(program: types.CodeType, io_style: str, entry_point: str, text: str,
            limits: _Limits, guard: Guard) -> None:
     """In the forked child: isolate, limit, run the program, exit. Never returns."""
     try:
-        # Open file descriptions of the program's own: what it sets on them (status flags,
-        # leases, locks) ends with it, never reaching the worker's descriptors.
-        stdin, stdout, stderr, returned = (os.open(f"/proc/self/fd/{fd}", os.O_RDWR)
-                                           for fd in guard.streams)
+        stdin, stdout, stderr, returned = guard.streams
         os.setsid()
         os.dup2(stdin, 0)
         os.dup2(stdout if io_style == "stdin" else stderr, 1)  # call problems: prints -> stderr
