@@ -416,6 +416,18 @@ ATTACKS: dict[str, Attack] = {
             os.fchmod(fd, 0)
         print("right")
         """), Status.PASSED),
+    "leases, locks and status flags on its streams": Attack(_code("""
+        import fcntl, os
+        for fd in (0, 1, 2, 3):
+            for change in (lambda: fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK),
+                           lambda: fcntl.flock(fd, fcntl.LOCK_EX),
+                           lambda: fcntl.fcntl(fd, fcntl.F_SETFL, os.O_APPEND | os.O_NONBLOCK)):
+                try:
+                    change()
+                except OSError:
+                    pass
+        print("right")
+        """), Status.PASSED),
     "locking the return channel in a call": _call(
         "import os\ndef f():\n    os.fchmod(3, 0o444)\n    return 'right'\n", Status.PASSED,
         json.dumps("right")),
