@@ -14,10 +14,9 @@ from codescale.llm.errors import LLMError
 from codescale.llm.llamacpp_check import (
     BASELINE_HINT,
     REBUILD_HINT,
+    check_library,
     library_dir,
-    record,
     recorded,
-    smoke_decode,
 )
 from codescale.llm.model_file import embedded_model_path
 
@@ -61,16 +60,8 @@ def setup(rebuild: Annotated[bool, typer.Option(
                                     or known.cmake_args is None)
         install(plan, cpu_requirements(), build_llama=build)
         path = embedded_model_path()
-        directory = library_dir()
-        if directory is None:
-            raise LLMError("llama-cpp-python is still not importable after installing it")
-        verdict = smoke_decode(path, directory,
-                               hint=BASELINE_HINT if build and not baseline else REBUILD_HINT)
-        if build:
-            verdict = verdict.model_copy(update={"cmake_args": plan.cmake_args})
-        elif known is not None:
-            verdict = verdict.model_copy(update={"cmake_args": known.cmake_args})
-        record(directory, verdict)
+        verdict = check_library(path, fresh=True, built_with=plan.cmake_args if build else None,
+                                hint=BASELINE_HINT if build and not baseline else REBUILD_HINT)
         if not verdict.ok:
             raise LLMError(verdict.detail)
     except LLMError as error:

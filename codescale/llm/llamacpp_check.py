@@ -132,9 +132,11 @@ def smoke_decode(model_path: Path, directory: Path, *, timeout_s: float = SMOKE_
     return LibraryCheck(ok=True, detail=f"{where}: both greedy samples of a batch decode {found}")
 
 
-def check_library(model_path: Path, *, fresh: bool = False) -> LibraryCheck:
+def check_library(model_path: Path, *, fresh: bool = False, built_with: str | None = None,
+                  hint: str = REBUILD_HINT) -> LibraryCheck:
     """The verdict on the installed llama.cpp: the stored one, or a new smoke decode
-    (always with `fresh`), which is then stored."""
+    (always with `fresh`), which is then stored with the flags of the build: `built_with`
+    for one codescale has just made, else those stored for the same build."""
     directory = library_dir()
     if directory is None:
         return LibraryCheck(ok=False, detail="llama-cpp-python is not installed; "
@@ -142,9 +144,9 @@ def check_library(model_path: Path, *, fresh: bool = False) -> LibraryCheck:
     known = recorded(directory)
     if known is not None and not fresh:
         return known
-    check = smoke_decode(model_path, directory)
-    if known is not None and known.cmake_args:
-        check = check.model_copy(update={"cmake_args": known.cmake_args})
+    check = smoke_decode(model_path, directory, hint=hint)
+    flags = built_with or (known.cmake_args if known is not None else None)
+    check = check.model_copy(update={"cmake_args": flags})
     record(directory, check)
     return check
 
