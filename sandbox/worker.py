@@ -28,10 +28,11 @@ Why no program can change a verdict (the README's threat model has the whole lis
 - the program's code is compiled in a child of its own under the program's limits, so
   nothing of it runs, or compiles, in the worker;
 - memory is the sum over all the program's processes, watched while it runs;
-- after every input each leftover process is killed, scratch is wiped (however deep its
-  tree), and the worker checks that its own limits, priority, affinity and OOM score are
-  unchanged; if anything could not be cleaned or changed, the reply says `intact: false`
-  and the worker exits, so the host starts a fresh one before the next job.
+- after every input each leftover process is killed and scratch is wiped (however deep or
+  wide its tree); after every job the worker checks that its own limits, priority,
+  affinity, OOM score and dumpability are unchanged; if anything could not be cleaned or
+  changed, the reply says `intact: false` and the worker exits, and a child that cannot be
+  set up makes it refuse the job and exit, so the host starts a fresh one before the next.
 """
 
 import binascii

@@ -11,24 +11,13 @@ from codescale.execution.config import SandboxConfig
 from codescale.execution.docker_backend import SANDBOX_FILES
 from codescale.execution.errors import SandboxError
 from codescale.execution.factory import open_sandbox
-from codescale.execution.protocol import SandboxJob
-from codescale.models import Status, TestCase
+from codescale.execution.health import SMOKE, smoke_job
 
 app = typer.Typer(help="Build and check the sandbox that runs candidate programs.",
                   no_args_is_help=True)
 console = Console()
 
 BUILD_SCRIPT = SANDBOX_FILES / "build_image.sh"
-
-# A smoke test: each program must get its verdict.
-SMOKE = (
-    ("sum of two numbers", "print(sum(map(int, input().split())))", "2 3", "5", Status.PASSED),
-    ("wrong answer", "print(42)", "2 3", "5", Status.WRONG_ANSWER),
-    ("crash", "raise SystemExit(3)", "", "", Status.RUNTIME_ERROR),
-    ("infinite loop", "while True: pass", "", "", Status.TIMEOUT),
-    ("no network", "import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)",
-     "", "", Status.RUNTIME_ERROR),
-)
 
 
 @app.command()
@@ -48,9 +37,7 @@ def check(backend: str = typer.Option("auto", help="auto, docker or local"),
         config = SandboxConfig.model_validate({"backend": backend, "image": image, "pool_size": 1})
     except ValidationError:
         _fail(f"unknown backend {backend!r} (auto, docker or local)")
-    jobs = [SandboxJob(candidate_id=name, code=code, io="stdin", time_limit_s=1.0,
-                       tests=(TestCase(input=text, expected=expected or None),))
-            for name, code, text, expected, _ in SMOKE]
+    jobs = [smoke_job(name, code, text, expected) for name, code, text, expected, _ in SMOKE]
     try:
         with open_sandbox(config) as sandbox:
             results = [executions[0] for executions in sandbox.run_many(jobs)]

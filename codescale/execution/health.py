@@ -12,15 +12,28 @@ from codescale.execution.factory import open_sandbox
 from codescale.execution.protocol import SandboxJob
 from codescale.models import Check, Status, TestCase
 
-_PROBE = SandboxJob(candidate_id="doctor", code="print(sum(map(int, input().split())))",
-                    io="stdin", tests=(TestCase(input="2 3", expected="5"),), time_limit_s=5)
+# A smoke test: each program must get its verdict.
+SMOKE = (
+    ("sum of two numbers", "print(sum(map(int, input().split())))", "2 3", "5", Status.PASSED),
+    ("wrong answer", "print(42)", "2 3", "5", Status.WRONG_ANSWER),
+    ("crash", "raise SystemExit(3)", "", "", Status.RUNTIME_ERROR),
+    ("infinite loop", "while True: pass", "", "", Status.TIMEOUT),
+    ("no network", "import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)",
+     "", "", Status.RUNTIME_ERROR),
+)
+
+
+def smoke_job(name: str, code: str, text: str, expected: str) -> SandboxJob:
+    """The job that runs one smoke program (a time limit of 1 s)."""
+    return SandboxJob(candidate_id=name, code=code, io="stdin", time_limit_s=1.0,
+                      tests=(TestCase(input=text, expected=expected or None),))
 
 
 def _runs_a_program(config: SandboxConfig) -> str | None:
-    """None when the backend runs the probe program to `passed`, else why not."""
+    """None when the backend runs the first smoke program to `passed`, else why not."""
     try:
         with open_sandbox(config) as sandbox:
-            [execution] = sandbox.run(_PROBE)
+            [execution] = sandbox.run(smoke_job(*SMOKE[0][:4]))
     except SandboxError as error:
         return str(error)
     if execution.status != Status.PASSED:

@@ -25,12 +25,23 @@ class WorkerResult(BaseModel):
     duration_s: float
     peak_memory_mb: float | None = None
 
-    def stream(self, encoded: str) -> str:
-        """A base64 stream as text (invalid UTF-8 replaced); WorkerFailure if not base64."""
-        try:
-            return base64.b64decode(encoded, validate=True).decode("utf-8", errors="replace")
-        except binascii.Error as error:
-            raise WorkerFailure(f"unreadable worker reply: {error}") from error
+    @property
+    def stdout(self) -> str:
+        """The program's standard output (for `call` problems, its return value as JSON)."""
+        return _text(self.stdout_b64)
+
+    @property
+    def stderr(self) -> str:
+        """The tail of the program's standard error."""
+        return _text(self.stderr_b64)
+
+
+def _text(encoded: str) -> str:
+    """A base64 stream as text (invalid UTF-8 replaced); WorkerFailure if not base64."""
+    try:
+        return base64.b64decode(encoded, validate=True).decode("utf-8", errors="replace")
+    except binascii.Error as error:
+        raise WorkerFailure(f"unreadable worker reply: {error}") from error
 
 
 class WorkerReply(BaseModel):
@@ -99,7 +110,7 @@ def failed(job: SandboxJob, reason: str) -> list[Execution]:
 def _execution(job: SandboxJob, text: str, expected: str | None, result: WorkerResult,
                config: SandboxConfig) -> Execution:
     status = result.status
-    stdout, stderr = result.stream(result.stdout_b64), result.stream(result.stderr_b64)
+    stdout, stderr = result.stdout, result.stderr
     if status == Status.COMPLETED and expected is not None:
         matched = outputs_match(job.io, expected, stdout)
         status = Status.PASSED if matched else Status.WRONG_ANSWER
