@@ -23,10 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 from rich.console import Console
 from rich.table import Table
 
-from codescale.execution import SandboxConfig, SandboxJob, open_sandbox
+from codescale.execution import SandboxJob
+from codescale.execution.config import sandbox_config
 from codescale.models import Status, TestCase
 
-IMAGE = SandboxConfig().image
+IMAGE = sandbox_config().image
 TRIVIAL = "print(int(input()) + 1)"
 HUMANEVAL = '''
 def below_threshold(values: list, threshold: int) -> bool:
@@ -84,13 +85,13 @@ def per_process(command: Callable[[str], list[str]], code: str, runs: int,
 
 def pooled(backend: str, code: str, executions: int, lanes: int) -> Measurement:
     """Jobs of many inputs across a warm pool; latency from single-input jobs."""
-    config = SandboxConfig(backend=backend, pool_size=lanes)
+    config = sandbox_config(backend=backend, pool_size=lanes)
     per_job = 50
     jobs = [SandboxJob(candidate_id=f"c{j}", code=code, io="stdin",
                        tests=tuple(TestCase(input=str(n), expected=str(n + 1))
                                    for n in range(j * per_job, (j + 1) * per_job)))
             for j in range(executions // per_job)]
-    with open_sandbox(config) as sandbox:
+    with config.open() as sandbox:
         sandbox.run_many(jobs[:lanes])  # warm-up
         started = time.monotonic()
         results = sandbox.run_many(jobs)

@@ -20,7 +20,7 @@ from codescale.api import solve_all
 from codescale.config import Config, run_completion_cache
 from codescale.evaluation.scoring import hidden_results
 from codescale.models import Cost
-from codescale.problems import load_problem_files
+from codescale.problems import load_problems
 from codescale.scaling.config import ScalingConfig
 
 
@@ -48,7 +48,7 @@ def main() -> None:
                         help="S* decodes sample 0 greedily (scaling.greedy_sample)")
     parser.add_argument("--run-dir", type=Path, default=Path("runs/bench-traps"))
     args = parser.parse_args()
-    problems = load_problem_files(args.problems)
+    problems = load_problems(args.problems)
     console = Console(width=160)
 
     summary = Table(title=f"greedy vs S* on {len(problems)} problems (hidden tests)")

@@ -1,7 +1,11 @@
 """codescale: test-time scaling for code generation (sample, execute, debug, select)."""
 
-from codescale.api import solve, solve_all
+from codescale.api import Session, solve, solve_all
 from codescale.config import Config
+from codescale.errors import CodescaleError
+from codescale.models import Answer, Problem
+from codescale.problems import load_problems
 
 __version__ = "0.1.0"
-__all__ = ["Config", "solve", "solve_all"]
+__all__ = ["Answer", "CodescaleError", "Config", "Problem", "Session", "load_problems", "solve",
+           "solve_all"]

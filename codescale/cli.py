@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from codescale.api import solve_all
+from codescale.api import Session
 from codescale.cli_support import (
     USER_ERRORS,
     Backend,
@@ -29,11 +29,11 @@ from codescale.cli_support import (
 )
 from codescale.doctor import doctor
 from codescale.evaluation.cli import eval_command, report_command
-from codescale.evaluation.scoring import hidden_results
+from codescale.evaluation.scoring import score_answers
 from codescale.execution.cli import app as sandbox_app
 from codescale.fix.cli import fix_command
 from codescale.llm.cli import app as models_app
-from codescale.problems import load_problem_files
+from codescale.problems import load_problems
 from codescale.problems.cli import app as problems_app
 from codescale.report import answers_table, chosen_programs
 from codescale.scaling.runner import Event
@@ -78,14 +78,13 @@ def solve(
     try:
         config = load_config(config_file, {
             "scaling": {"n": n, "rounds": rounds, "selector": selector, "max_tokens": max_tokens,
-                        "seed": seed,
-                        "baselines": _baselines(baseline, score)},
+                        "seed": seed, "baselines": tuple(baseline) if baseline else None},
             "run_dir": run_dir, **backend_flags(backend, model, base_url, sandbox),
         })
-        problems = load_problem_files(paths)
-        with _progress_display() as show:
-            answers = solve_all(problems, config, progress=show)
-        hidden = hidden_results(config.run_dir, problems, answers) if score else {}
+        problems = load_problems(paths)
+        with Session(config) as session, _progress_display() as show:
+            answers = session.solve_all(problems, show)
+            hidden = score_answers(session, problems, answers, show) if score else {}
     except USER_ERRORS as error:
         fail(error)
     if as_json:
@@ -98,14 +97,6 @@ def solve(
         out.print(chosen_programs(answers))
         out.print(answers_table(answers, hidden))
         out.print(f"run recorded in {config.run_dir / 'run.sqlite'}")
-
-
-def _baselines(given: list[str] | None, score: bool) -> tuple[str, ...] | None:
-    """The strategies to answer with besides the selector (validated by ScalingConfig)."""
-    wanted = list(given or [])
-    if score and "oracle" not in wanted:
-        wanted.append("oracle")
-    return tuple(wanted) or None
 
 
 class _progress_display:

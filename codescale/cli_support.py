@@ -10,17 +10,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from codescale.config import Config, ConfigError
-from codescale.execution.errors import SandboxError
-from codescale.llm.errors import LLMError
-from codescale.manifest import RunMismatch
-from codescale.problems import ProblemLoadError
-from codescale.scaling.errors import ScalingError
-from codescale.store import StoreError
+from codescale.errors import CodescaleError
+from codescale.llm.registry import backends
 
 # The options `solve`, `eval` and `fix` share (each takes its name from the parameter).
 Samples = Annotated[int | None, typer.Option(help="samples per problem")]
 Rounds = Annotated[int | None, typer.Option(help="debug rounds")]
-Backend = Annotated[str | None, typer.Option(help="llamacpp, openai or vllm")]
+Backend = Annotated[str | None, typer.Option(
+    help=f"generator backend: {', '.join(backends())}")]
 Model = Annotated[str | None, typer.Option(help="model name or path")]
 BaseUrl = Annotated[str | None, typer.Option(help="openai-compatible endpoint")]
 SandboxBackend = Annotated[str | None, typer.Option(help="auto, docker or local")]
@@ -29,9 +26,7 @@ Seed = Annotated[int | None, typer.Option(help="sampling seed")]
 ConfigFile = Annotated[Path | None, typer.Option("--config", help="TOML config")]
 
 console = Console(stderr=True)
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    ConfigError, ProblemLoadError, SandboxError, LLMError, ScalingError, StoreError, RunMismatch,
-    OSError)
+USER_ERRORS: tuple[type[BaseException], ...] = (CodescaleError, OSError)
 
 
 def validation_message(error: ValidationError) -> str:
@@ -53,12 +48,10 @@ def load_config(config_file: Path | None, flags: dict[str, Any]) -> Config:
     A flag is a top-level value, or a table (`{"llm": {"model": ...}}`) whose given (non-None)
     keys replace the file's."""
     base = Config.from_toml(config_file) if config_file else Config()
-    merged = base.model_dump()
-    if "run_dir" not in base.model_fields_set:
-        del merged["run_dir"]  # derived from the final settings unless given
+    merged = base.model_dump(exclude_unset=True)  # the rest is derived from the final settings
     for key, value in flags.items():
         if isinstance(value, dict):
-            merged[key].update({k: v for k, v in value.items() if v is not None})
+            merged.setdefault(key, {}).update({k: v for k, v in value.items() if v is not None})
         elif value is not None:
             merged[key] = value
     try:

@@ -5,8 +5,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from codescale.execution.config import SandboxConfig
-from codescale.llm.config import LLMConfig
+from codescale.errors import CodescaleError
+from codescale.execution.config import SandboxConfig, sandbox_config
+from codescale.fix.config import FixConfig
+from codescale.llm.config import LLMConfig, default_llm
 from codescale.llm.model_file import cache_dir
 from codescale.manifest import decisive_settings, settings_digest
 from codescale.scaling.config import ScalingConfig
@@ -15,7 +17,7 @@ COMPLETION_CACHE = "completions.sqlite"
 RUN_ROOT = Path("runs")
 
 
-class ConfigError(Exception):
+class ConfigError(CodescaleError):
     """A configuration file is unreadable or has invalid settings."""
 
 
@@ -35,12 +37,13 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    llm: LLMConfig = LLMConfig()
-    sandbox: SandboxConfig = SandboxConfig()
+    llm: LLMConfig = Field(default_factory=default_llm)
+    sandbox: SandboxConfig = Field(default_factory=sandbox_config)
     scaling: ScalingConfig = ScalingConfig()
+    fix: FixConfig = FixConfig()
     run_dir: Path = Field(
-        default_factory=lambda data: default_run_dir(data.get("llm", LLMConfig()),
-                                                     data.get("sandbox", SandboxConfig()),
+        default_factory=lambda data: default_run_dir(data.get("llm") or default_llm(),
+                                                     data.get("sandbox") or sandbox_config(),
                                                      data.get("scaling", ScalingConfig())),
         description="run store and artifacts; rerunning on it resumes. Default: "
                     "runs/solve-<digest of the decisive settings>, so the same settings resume "

@@ -8,32 +8,28 @@ not seen before are added. Settings that only change speed or presentation (pool
 concurrency, which strategies answer) may differ.
 """
 
-import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from codescale.errors import CodescaleError
 from codescale.execution.config import SandboxConfig
 from codescale.llm.config import LLMConfig
-from codescale.llm.model_file import EMBEDDED
 from codescale.models import Problem
 from codescale.scaling.config import ScalingConfig
 from codescale.store import FILENAME as STORE_FILENAME
 
 FILENAME = "manifest.json"
-_LLM_KEYS = ("backend", "model", "gguf_path")
-_SANDBOX_KEYS = ("output_limit_bytes", "max_processes", "scratch_mb", "container_memory_mb",
-                 "container_cpus", "kept_output_chars")
 _SCALING_FREE = ("selector", "baselines")
 """Scaling settings that only pick which strategies answer from the same pool."""
 
 
-class RunMismatch(Exception):
+class RunMismatch(CodescaleError):
     """A run directory holds a run made with other settings or other problem contents."""
 
 
@@ -58,8 +54,8 @@ def _flat(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
 def decisive_settings(llm: LLMConfig, sandbox: SandboxConfig,
                       scaling: ScalingConfig) -> dict[str, Any]:
     """The settings that change a run's results, as `group.key` -> JSON value."""
-    llm_values = llm.model_dump(mode="json", include=set(_LLM_KEYS))
-    sandbox_values = sandbox.model_dump(mode="json", include=set(_SANDBOX_KEYS))
+    llm_values = llm.model_dump(mode="json", include=set(llm.DECISIVE))
+    sandbox_values = sandbox.model_dump(mode="json", include=set(sandbox.DECISIVE))
     scaling_values = scaling.model_dump(mode="json", exclude=set(_SCALING_FREE))
     return {"codescale": package_version(), **_flat("llm.", llm_values),
             **_flat("sandbox.", sandbox_values), **_flat("scaling.", scaling_values)}
@@ -68,29 +64,6 @@ def decisive_settings(llm: LLMConfig, sandbox: SandboxConfig,
 def settings_digest(settings: dict[str, Any]) -> str:
     """A short digest of decisive settings: the same settings, the same default run dir."""
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
-
-
-@functools.lru_cache(maxsize=8)
-def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while chunk := source.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def weights_sha256(llm: LLMConfig) -> str | None:
-    """The SHA-256 of the GGUF the llamacpp backend loads (None for other backends, whose
-    servers or model directories are named by `llm.model`)."""
-    if llm.backend != "llamacpp":
-        return None
-    if llm.gguf_path is None:
-        return EMBEDDED.sha256
-    try:
-        stat = llm.gguf_path.stat()
-    except OSError:
-        return None  # opening the generator reports the missing file
-    return _file_sha256(llm.gguf_path, stat.st_size, stat.st_mtime_ns)
 
 
 def problem_sha256(problem: Problem) -> str:
@@ -108,10 +81,11 @@ class RunManifest(BaseModel):
 
     @classmethod
     def of(cls, llm: LLMConfig, sandbox: SandboxConfig, scaling: ScalingConfig,
-           problems: Sequence[Problem]) -> "RunManifest":
-        """The manifest of a run with these settings over these problems."""
-        settings = decisive_settings(llm, sandbox, scaling)
-        settings["llm.weights_sha256"] = weights_sha256(llm)
+           problems: Sequence[Problem], more: Mapping[str, Any] | None = None) -> "RunManifest":
+        """The manifest of a run with these settings (and `more` decisive ones, such as a
+        fix run's repository and test command) over these problems."""
+        settings = decisive_settings(llm, sandbox, scaling) | dict(more or {})
+        settings["llm.weights_sha256"] = llm.weights_sha256()
         return cls(settings=settings,
                    problems={problem.id: problem_sha256(problem) for problem in problems})
 

@@ -131,7 +131,34 @@ class Execution(Frozen):
     peak_memory_mb: float | None = None
 
 
-Decider = Literal["llm", "oracle", "majority", "public_tests"]
+class Stage(StrEnum):
+    """A kind of work a run spends on; strategies declare the ones their answers need."""
+
+    SAMPLE = "sample"
+    PUBLIC_TESTS = "public tests"
+    DEBUG = "debug round"
+    SYNTHESIZE = "synthesize inputs"
+    SYNTHESIZED_RUNS = "synthesized inputs"
+    ADJUDICATE = "adjudicate"
+    LLM_JUDGE = "llm judge"
+    HIDDEN_TESTS = "hidden tests"
+    REPOSITORY_TESTS = "repository tests"
+    PROBES = "probes"
+
+
+class Step(Frozen):
+    """One run of a stage: the stage and, for debugging, its round (1, 2, ...; 0 otherwise)."""
+
+    stage: Stage
+    round: int = Field(default=0, ge=0)
+
+    @property
+    def label(self) -> str:
+        """How the step is shown: `sample`, `debug round 2`."""
+        return f"{self.stage} {self.round}" if self.round else str(self.stage)
+
+
+Decider = Literal["llm", "oracle", "majority", "public_tests", "smaller_patch"]
 
 
 class Comparison(Frozen):

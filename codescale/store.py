@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codescale.models import Answer, Candidate, Comparison, Cost, Execution, Frozen, TestCase
+from codescale.errors import CodescaleError
+from codescale.models import (
+    Answer,
+    Candidate,
+    Comparison,
+    Cost,
+    Execution,
+    Frozen,
+    Stage,
+    Step,
+    TestCase,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS candidates (
@@ -32,8 +43,15 @@ CREATE TABLE IF NOT EXISTS answers (
     body TEXT NOT NULL, PRIMARY KEY (problem_id, strategy));
 CREATE TABLE IF NOT EXISTS steps (key TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS spending (
-    problem_id TEXT NOT NULL, stage TEXT NOT NULL, body TEXT NOT NULL);
+    problem_id TEXT NOT NULL, stage TEXT NOT NULL, body TEXT NOT NULL,
+    round INTEGER NOT NULL DEFAULT 0);
 """
+_ROUNDS_APART = """
+ALTER TABLE spending ADD COLUMN round INTEGER NOT NULL DEFAULT 0;
+UPDATE spending SET round = CAST(substr(stage, 13) AS INTEGER), stage = 'debug round'
+    WHERE stage LIKE 'debug round %';
+"""
+"""Stores written before debug rounds had a column kept them in the stage name."""
 FILENAME = "run.sqlite"
 
 
@@ -41,11 +59,11 @@ class Spending(Frozen):
     """Cost charged to one problem by one stage; `problem_id` "" is run-wide (wall time)."""
 
     problem_id: str
-    stage: str
+    step: Step
     cost: Cost
 
 
-class StoreError(Exception):
+class StoreError(CodescaleError):
     """The run store cannot be opened or read."""
 
 
@@ -63,6 +81,9 @@ class RunStore:
             self._db = sqlite3.connect(path)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(spending)")}
+            if "round" not in columns:
+                self._db.executescript(_ROUNDS_APART)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: not a usable run store: {error}") from None
 
@@ -164,11 +185,14 @@ class RunStore:
 
     def put_spending(self, spending: Sequence[Spending]) -> None:
         """Append charged costs (one transaction)."""
-        self._write("INSERT INTO spending VALUES (?, ?, ?)",
-                    [(s.problem_id, s.stage, s.cost.model_dump_json()) for s in spending])
+        self._write("INSERT INTO spending (problem_id, stage, round, body) VALUES (?, ?, ?, ?)",
+                    [(s.problem_id, s.step.stage.value, s.step.round, s.cost.model_dump_json())
+                     for s in spending])
 
     def spending(self) -> list[Spending]:
         """Every cost charged in this run directory, by any session, in charge order."""
-        rows = self._db.execute("SELECT problem_id, stage, body FROM spending ORDER BY rowid")
-        return [Spending(problem_id=problem_id, stage=stage, cost=Cost.model_validate_json(body))
-                for problem_id, stage, body in rows]
+        rows = self._db.execute("SELECT problem_id, stage, round, body FROM spending "
+                                "ORDER BY rowid")
+        return [Spending(problem_id=problem_id, step=Step(stage=Stage(stage), round=round_),
+                         cost=Cost.model_validate_json(body))
+                for problem_id, stage, round_, body in rows]

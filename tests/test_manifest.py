@@ -8,8 +8,9 @@ import pytest
 
 from codescale.cli_support import load_config
 from codescale.config import Config
-from codescale.execution.config import SandboxConfig
-from codescale.llm.config import LLMConfig
+from codescale.execution.config import sandbox_config
+from codescale.llm.backends.llamacpp import LlamaCppConfig
+from codescale.llm.backends.openai import OpenAIConfig
 from codescale.manifest import FILENAME, RunManifest, RunMismatch, claim
 from codescale.models import Problem, TestCase
 from codescale.scaling.config import ScalingConfig
@@ -21,7 +22,7 @@ OTHER = Problem(id="triple", io="stdin", statement="Print three times the intege
 
 
 def manifest(problems: tuple[Problem, ...] = (PROBLEM,), **scaling: object) -> RunManifest:
-    return RunManifest.of(LLMConfig(), SandboxConfig(), ScalingConfig.model_validate(scaling),
+    return RunManifest.of(LlamaCppConfig(), sandbox_config(), ScalingConfig.model_validate(scaling),
                           problems)
 
 
@@ -58,7 +59,7 @@ def test_a_changed_setting_is_refused_naming_both_values(tmp_path: Path, change:
 
 def test_another_generator_is_refused(tmp_path: Path) -> None:
     claim(tmp_path, manifest())
-    other = RunManifest.of(LLMConfig(backend="openai", model="qwen"), SandboxConfig(),
+    other = RunManifest.of(OpenAIConfig(model="qwen"), sandbox_config(),
                            ScalingConfig(), (PROBLEM,))
     with pytest.raises(RunMismatch, match="llm.backend='llamacpp'; this run has "
                                           "llm.backend='openai'"):
@@ -67,10 +68,10 @@ def test_another_generator_is_refused(tmp_path: Path) -> None:
 
 def test_other_sandbox_limits_are_refused_and_pool_size_is_not(tmp_path: Path) -> None:
     claim(tmp_path, manifest())
-    same = RunManifest.of(LLMConfig(), SandboxConfig(pool_size=7, backend="local"),
+    same = RunManifest.of(LlamaCppConfig(), sandbox_config(pool_size=7, backend="docker"),
                           ScalingConfig(), (PROBLEM,))
     claim(tmp_path, same)
-    tighter = RunManifest.of(LLMConfig(), SandboxConfig(container_memory_mb=512),
+    tighter = RunManifest.of(LlamaCppConfig(), sandbox_config(container_memory_mb=512),
                              ScalingConfig(), (PROBLEM,))
     with pytest.raises(RunMismatch, match="sandbox.container_memory_mb=1536"):
         claim(tmp_path, tighter)
@@ -95,11 +96,11 @@ def test_a_store_without_manifest_is_refused(tmp_path: Path) -> None:
 def test_a_custom_gguf_is_identified_by_its_content(tmp_path: Path) -> None:
     weights = tmp_path / "model.gguf"
     weights.write_bytes(b"GGUF one")
-    llm = LLMConfig(gguf_path=weights)
-    claim(tmp_path / "run", RunManifest.of(llm, SandboxConfig(), ScalingConfig(), (PROBLEM,)))
+    llm = LlamaCppConfig(gguf_path=weights)
+    claim(tmp_path / "run", RunManifest.of(llm, sandbox_config(), ScalingConfig(), (PROBLEM,)))
     weights.write_bytes(b"GGUF two")
     with pytest.raises(RunMismatch, match="llm.weights_sha256"):
-        claim(tmp_path / "run", RunManifest.of(llm, SandboxConfig(), ScalingConfig(), (PROBLEM,)))
+        claim(tmp_path / "run", RunManifest.of(llm, sandbox_config(), ScalingConfig(), (PROBLEM,)))
 
 
 def test_default_run_dir_follows_the_settings() -> None:

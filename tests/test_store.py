@@ -2,6 +2,7 @@
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,11 +17,13 @@ from codescale.models import (
     Cost,
     Evidence,
     Execution,
+    Stage,
     Status,
+    Step,
     TestCase,
 )
 from codescale.scaling.pipeline import solve
-from codescale.store import RunStore, Spending, StoreError
+from codescale.store import FILENAME, RunStore, Spending, StoreError
 from tests.scaling.crash_run import CONFIG, PROBLEMS
 from tests.scaling.scenario import scripted
 
@@ -52,8 +55,9 @@ def test_records_round_trip(tmp_path: Path) -> None:
                     cost=Cost(llm_calls=2))
     store.put_answer(answer)
     store.mark_step("synth:p", [{"input": "0\n"}])
-    spent = [Spending(problem_id="p", stage="sample", cost=Cost(llm_calls=1)),
-             Spending(problem_id="", stage="sample", cost=Cost(wall_time_s=0.5))]
+    spent = [Spending(problem_id="p", step=Step(stage=Stage.SAMPLE), cost=Cost(llm_calls=1)),
+             Spending(problem_id="", step=Step(stage=Stage.DEBUG, round=2),
+                      cost=Cost(wall_time_s=0.5))]
     store.put_spending(spent)
     store.close()
 
@@ -62,6 +66,17 @@ def test_records_round_trip(tmp_path: Path) -> None:
     assert reopened.step("sample:p") == ["c1", "c2"] and reopened.step("sample:q") is None
     assert reopened.step("synth:p") == [{"input": "0\n"}]
     assert reopened.spending() == spent
+
+
+def test_a_store_written_before_rounds_had_a_column_reads_them(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / FILENAME) as old:
+        old.execute("CREATE TABLE spending (problem_id TEXT NOT NULL, stage TEXT NOT NULL, "
+                    "body TEXT NOT NULL)")
+        old.executemany("INSERT INTO spending VALUES (?, ?, ?)",
+                        [("p", "debug round 2", Cost(llm_calls=3).model_dump_json()),
+                         ("p", "sample", Cost(llm_calls=1).model_dump_json())])
+    steps = [(s.step, s.cost.llm_calls) for s in RunStore.open(tmp_path).spending()]
+    assert steps == [(Step(stage=Stage.DEBUG, round=2), 3), (Step(stage=Stage.SAMPLE), 1)]
 
 
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:

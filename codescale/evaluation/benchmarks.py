@@ -6,7 +6,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from codescale.models import Problem
-from codescale.problems import ProblemLoadError, humaneval, livecodebench, load_problem_files
+from codescale.problems import ProblemLoadError, humaneval, livecodebench, load_problems
 from codescale.problems.livecodebench import Difficulty
 
 
@@ -46,5 +46,5 @@ def load_benchmark(choice: BenchmarkChoice) -> list[Problem]:
             raise ProblemLoadError([f"{path}: no such file or folder (benchmarks: humaneval, "
                                     "livecodebench)"])
         problems = (_livecodebench(choice, path) if path.suffix == ".jsonl"
-                    else load_problem_files([path]))
+                    else load_problems([path]))
     return problems[:choice.limit]

@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from codescale.execution.protocol import Sandbox, SandboxJob
+from codescale.execution.workspace import WorkspaceJob, WorkspaceResult
 from codescale.llm.protocol import GenerationRequest, GenerationResult, Generator
 from codescale.models import Execution
 from codescale.scaling.runner import Event
@@ -50,6 +51,7 @@ class ChunkedSandbox:
 
     def __init__(self, inner: Sandbox, advance: Advance, chunk: int) -> None:
         self._inner, self._advance, self._chunk = inner, advance, chunk
+        self.backend = inner.backend
 
     def run(self, job: SandboxJob) -> list[Execution]:
         """Run one job."""
@@ -63,6 +65,10 @@ class ChunkedSandbox:
             results.extend(self._inner.run_many(part))
             self._advance(len(part))
         return results
+
+    def run_workspaces(self, jobs: Sequence[WorkspaceJob]) -> list[WorkspaceResult]:
+        """The wrapped sandbox's workspace runs, as one batch."""
+        return self._inner.run_workspaces(jobs)
 
     def close(self) -> None:
         """Close the wrapped sandbox."""

@@ -14,7 +14,8 @@ from codescale.models import (
     Status,
     TestCase,
 )
-from codescale.scaling.oracle import hidden_jobs, hidden_verdict
+from codescale.scoring.scorer import Job, RunJobs
+from codescale.scoring.verdicts import Submission, judge
 from codescale.store import RunStore
 
 
@@ -59,21 +60,22 @@ def _recorded(store: RunStore, candidate_id: str,
     return None if None in found else tuple(run for run in found if run is not None)
 
 
-def hidden_runs(store: RunStore, problem: Problem, candidate_id: str,
-                code: str) -> list[tuple[Execution, ...] | None]:
-    """The recorded results of a candidate's hidden jobs (None for a job not run)."""
-    return [_recorded(store, candidate_id, tests)
-            for _, _, _, tests in hidden_jobs(problem, candidate_id, code)]
+def recorded_runs(store: RunStore) -> RunJobs:
+    """A job runner that runs nothing: the runs `store` recorded for each job (None for a job
+    not recorded in full), for reading hidden verdicts back."""
+    def lookup(jobs: Sequence[Job]) -> list[tuple[Execution, ...] | None]:
+        return [_recorded(store, job.candidate_id, job.tests) for job in jobs]
+    return lookup
 
 
-def _candidate_record(store: RunStore, problem: Problem, candidate: Candidate,
-                      copies: int) -> CandidateRecord:
-    runs = hidden_runs(store, problem, candidate.id, candidate.code)
-    return CandidateRecord(
-        candidate=candidate, copies=copies,
-        public=_recorded(store, candidate.id, problem.public_tests),
-        hidden=tuple(run for found in runs for run in found or ()),
-        hidden_passed=hidden_verdict(problem, runs))
+def _candidate_records(store: RunStore, problem: Problem) -> tuple[CandidateRecord, ...]:
+    pool = store.candidates(problem.id)
+    judged = judge(recorded_runs(store), [Submission(problem, candidate.id, candidate.code)
+                                          for candidate, _ in pool])
+    return tuple(CandidateRecord(candidate=candidate, copies=copies,
+                                 public=_recorded(store, candidate.id, problem.public_tests),
+                                 hidden=judgement.executions, hidden_passed=judgement.passed)
+                 for (candidate, copies), judgement in zip(pool, judged, strict=True))
 
 
 def load_records(store: RunStore, problems: Sequence[Problem]) -> list[ProblemRecord]:
@@ -83,8 +85,7 @@ def load_records(store: RunStore, problems: Sequence[Problem]) -> list[ProblemRe
         samples = store.step(f"sample:{problem.id}")
         records.append(ProblemRecord(
             problem=problem,
-            candidates=tuple(_candidate_record(store, problem, candidate, copies)
-                             for candidate, copies in store.candidates(problem.id)),
+            candidates=_candidate_records(store, problem),
             samples=None if samples is None else tuple(samples),
             answers={answer.strategy: answer for answer in store.answers(problem.id)},
             comparisons=tuple(store.comparisons(problem.id))))

@@ -1,5 +1,6 @@
 """An evaluation run: sample and debug once, answer with every strategy on the same pool,
-score them all on hidden tests, and write the results, samples, plots and HTML report.
+run every candidate's hidden jobs, score them all, and write the results, samples, plots and
+HTML report.
 
 The run directory holds the run store, the problems and the settings (`eval.json`), so a
 rerun of the same command resumes, and `codescale report RUN_DIR` rebuilds the outputs.
@@ -11,21 +12,21 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from codescale.api import opened_generator
+from codescale.api import Session
 from codescale.config import Config
 from codescale.evaluation.artifacts import replace_file, write_artifacts
 from codescale.evaluation.errors import EvalError
 from codescale.evaluation.progress import ChunkedGenerator, ChunkedSandbox, StageBars
 from codescale.evaluation.records import load_records
+from codescale.evaluation.scoring import hidden_jobs_runner, score_candidates
 from codescale.evaluation.summary import EvalSummary, results, summarize
-from codescale.execution.factory import open_sandbox
 from codescale.execution.protocol import Sandbox
 from codescale.llm.protocol import Generator
 from codescale.manifest import RunManifest, claim
 from codescale.models import Problem
 from codescale.scaling import pipeline
-from codescale.scaling.config import SELECTORS
 from codescale.scaling.costs import totals
+from codescale.scaling.registry import strategy_names
 from codescale.store import RunStore
 
 SETTINGS = "eval.json"
@@ -44,9 +45,9 @@ class EvalSettings(BaseModel):
 
 
 def with_every_strategy(config: Config) -> Config:
-    """`config` answering with S* and every other strategy (oracle included) on one pool."""
+    """`config` answering with S* and every other strategy on one pool."""
     scaling = config.scaling.model_copy(update={
-        "selector": "sstar", "baselines": tuple(s for s in SELECTORS if s != "sstar")})
+        "selector": "sstar", "baselines": tuple(s for s in strategy_names() if s != "sstar")})
     return config.model_copy(update={"scaling": scaling})
 
 
@@ -91,17 +92,20 @@ def load_settings(run_dir: Path) -> tuple[EvalSettings, list[Problem]]:
 def evaluate(benchmark: str, problems: Sequence[Problem], config: Config, generator: Generator,
              sandbox: Sandbox, bars: StageBars | None = None) -> EvalSummary:
     """Evaluate every strategy on `problems` in `config.run_dir` with an opened generator and
-    sandbox, and write the outputs; a rerun on the same directory resumes."""
+    sandbox, run every candidate's hidden jobs, and write the outputs; a rerun on the same
+    directory resumes."""
     config = with_every_strategy(config)
     prepare(config.run_dir, benchmark, problems, config)
     if bars is not None:
         chunk = 4 * (config.sandbox.pool_size or os.cpu_count() or 1)
         generator = ChunkedGenerator(generator, bars.advance, GENERATION_CHUNK)
         sandbox = ChunkedSandbox(sandbox, bars.advance, chunk)
+    progress = None if bars is None else bars.show
     store = RunStore.open(config.run_dir)
     try:
-        pipeline.solve(problems, config.scaling, generator, sandbox, store,
-                       None if bars is None else bars.show)
+        pipeline.solve(problems, config.scaling, generator, sandbox, store, progress)
+        score_candidates(hidden_jobs_runner(config.scaling, generator, sandbox, store, progress),
+                         store, problems)
     finally:
         store.close()
     return write_report(config.run_dir)
@@ -111,8 +115,8 @@ def run_eval(benchmark: str, problems: Sequence[Problem], config: Config,
              bars: StageBars | None = None) -> EvalSummary:
     """`evaluate` with the configured sandbox and generator (behind the completion cache)."""
     prepare(config.run_dir, benchmark, problems, with_every_strategy(config))
-    with open_sandbox(config.sandbox) as sandbox, opened_generator(config) as generator:
-        return evaluate(benchmark, problems, config, generator, sandbox, bars)
+    with Session(config) as session:
+        return evaluate(benchmark, problems, config, session.generator, session.sandbox, bars)
 
 
 def write_report(run_dir: Path) -> EvalSummary:

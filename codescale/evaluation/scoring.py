@@ -1,33 +1,50 @@
-"""Scoring answers on hidden tests from the executions a run recorded."""
+"""Scoring on hidden tests through the problems' scorers (`codescale.scoring`): run the
+hidden jobs of a run's candidates or answers, recorded in its store, and read verdicts back.
+
+Scoring is not the method's spending: no budget caps the hidden runs and no ledger records
+them, but the store keeps their executions, so a rerun or `codescale report` reads them.
+"""
 
 from collections.abc import Sequence
-from pathlib import Path
+from functools import partial
 
-from codescale.evaluation.records import hidden_runs
-from codescale.models import Answer, Problem
-from codescale.scaling.oracle import has_hidden_verdict, hidden_verdict
+from codescale.api import Session
+from codescale.execution.protocol import Sandbox
+from codescale.llm.protocol import Generator
+from codescale.models import Answer, Problem, Stage
+from codescale.scaling.budget import Budget
+from codescale.scaling.config import BudgetCaps, ScalingConfig
+from codescale.scaling.runner import Progress, Runner
+from codescale.scoring.scorer import RunJobs
+from codescale.scoring.verdicts import Submission, answer_verdicts, judge
 from codescale.store import RunStore
 
 
-def hidden_results(run_dir: Path, problems: Sequence[Problem],
-                   answers: Sequence[Answer]) -> dict[str, bool | None]:
-    """Per problem: whether the answer passes its hidden verdict; None when unknown.
+def hidden_jobs_runner(scaling: ScalingConfig, generator: Generator, sandbox: Sandbox,
+                       store: RunStore, progress: Progress | None = None) -> RunJobs:
+    """Runs hidden jobs in `sandbox` as the `hidden tests` stage, reusing and recording their
+    executions in `store`, outside the run's budget (the generator is never called)."""
+    runner = Runner(scaling, generator, sandbox, store, Budget(BudgetCaps()), progress)
+    return partial(runner.execute, Stage.HIDDEN_TESTS)
 
-    Reads the hidden runs that the `oracle` strategy recorded for every candidate
-    (hidden tests, and the check program where the problem has one); an abstention
-    counts as not passing.
-    """
-    by_id = {problem.id: problem for problem in problems}
-    store = RunStore.open(run_dir)
+
+def score_candidates(run_jobs: RunJobs, store: RunStore, problems: Sequence[Problem]) -> None:
+    """Run the hidden jobs of every candidate that `store` holds for `problems` (one batch), so
+    that the run's records hold every verdict; jobs recorded before (by the `oracle` strategy
+    or an interrupted run) are not run again."""
+    judge(run_jobs, [Submission(problem, candidate.id, candidate.code)
+                     for problem in problems for candidate, _ in store.candidates(problem.id)])
+
+
+def score_answers(session: Session, problems: Sequence[Problem], answers: Sequence[Answer],
+                  progress: Progress | None = None) -> dict[str, bool | None]:
+    """Per problem (one answer each): whether its answer passes the hidden verdict, running
+    the answers' hidden jobs in the session's sandbox, recorded in its run directory; None
+    when unknown. An abstention counts as not passing."""
+    store = RunStore.open(session.config.run_dir)
     try:
-        results: dict[str, bool | None] = {}
-        for answer in answers:
-            problem = by_id[answer.problem_id]
-            if answer.candidate_id is None or answer.code is None:
-                results[answer.problem_id] = False if has_hidden_verdict(problem) else None
-                continue
-            runs = hidden_runs(store, problem, answer.candidate_id, answer.code)
-            results[answer.problem_id] = hidden_verdict(problem, runs)
-        return results
+        run_jobs = hidden_jobs_runner(session.config.scaling, session.generator,
+                                      session.sandbox, store, progress)
+        return answer_verdicts(run_jobs, problems, answers)
     finally:
         store.close()

@@ -20,7 +20,7 @@ from codescale.scaling.costs import (
     stage_costs,
     strategy_cost,
 )
-from codescale.scaling.oracle import has_hidden_verdict
+from codescale.scoring.sources import has_hidden_verdict
 
 PASS_AT = (1, 5, 10)
 

@@ -1,27 +1,29 @@
 """`codescale sandbox`: build the sandbox image and check that programs run."""
 
 import subprocess
+from contextlib import closing
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from codescale.execution.config import SandboxConfig
+from codescale.execution.backends.docker import ContainerSettings
+from codescale.execution.config import sandbox_config
 from codescale.execution.docker_backend import SANDBOX_FILES
 from codescale.execution.errors import SandboxError
-from codescale.execution.factory import open_sandbox
 from codescale.execution.health import SMOKE, smoke_job
+from codescale.execution.registry import backends
 
 app = typer.Typer(help="Build and check the sandbox that runs candidate programs.",
                   no_args_is_help=True)
 console = Console()
 
 BUILD_SCRIPT = SANDBOX_FILES / "build_image.sh"
+DEFAULT_IMAGE = ContainerSettings.model_fields["image"].default
 
 
 @app.command()
-def build(image: str = typer.Option(SandboxConfig().image, help="tag of the image")) -> None:
+def build(image: str = typer.Option(DEFAULT_IMAGE, help="tag of the image")) -> None:
     """Build the sandbox image (base built offline unless $CODESCALE_SANDBOX_BASE names one)."""
     if not BUILD_SCRIPT.is_file():
         _fail(f"{BUILD_SCRIPT} not found; reinstall codescale (it ships the image build files)")
@@ -30,16 +32,17 @@ def build(image: str = typer.Option(SandboxConfig().image, help="tag of the imag
 
 
 @app.command()
-def check(backend: str = typer.Option("auto", help="auto, docker or local"),
-          image: str = typer.Option(SandboxConfig().image, help="tag of the image")) -> None:
+def check(backend: str = typer.Option("auto", help=f"one of: {', '.join(backends())}"),
+          image: str = typer.Option(DEFAULT_IMAGE, help="tag of the image (container backends)")
+          ) -> None:
     """Run a few smoke programs and print their verdicts; exit 1 with the reason on failure."""
-    try:
-        config = SandboxConfig.model_validate({"backend": backend, "image": image, "pool_size": 1})
-    except ValidationError:
-        _fail(f"unknown backend {backend!r} (auto, docker or local)")
+    if backend not in backends():
+        _fail(f"unknown backend {backend!r} (one of: {', '.join(backends())})")
+    container = issubclass(backends()[backend], ContainerSettings)
+    config = sandbox_config(backend=backend, pool_size=1, **({"image": image} if container else {}))
     jobs = [smoke_job(name, code, text, expected) for name, code, text, expected, _ in SMOKE]
     try:
-        with open_sandbox(config) as sandbox:
+        with closing(config.open()) as sandbox:
             results = [executions[0] for executions in sandbox.run_many(jobs)]
             title = f"sandbox smoke test ({sandbox.backend} backend)"
     except SandboxError as error:

@@ -1,4 +1,5 @@
-"""The Docker backend: a warm pool of locked-down containers, each running the worker."""
+"""The Docker backend: a warm pool of locked-down containers, each running the worker, and a
+fresh container for each workspace job."""
 
 import hashlib
 import os
@@ -12,10 +13,11 @@ from docker.errors import DockerException, ImageNotFound
 from docker.models.containers import Container
 
 import codescale.sandbox
-from codescale.execution.config import SandboxConfig
+from codescale.execution.backends.docker import ContainerSettings
+from codescale.execution.docker_workspace import run_in_docker
 from codescale.execution.errors import SandboxUnavailable
 from codescale.execution.jobs import WorkerFailure
-from codescale.execution.pool import ReplyReader, WorkerPool
+from codescale.execution.pool import ReplyReader, WorkerPool, first_line
 
 # The worker and the image build files: package data of codescale.sandbox, which is the
 # top-level sandbox/ folder in a checkout (editable install) and codescale/sandbox/ in a wheel.
@@ -31,7 +33,7 @@ def docker_client() -> docker.DockerClient:
         client = docker.from_env(timeout=60)
         client.ping()
     except DockerException as error:
-        raise SandboxUnavailable(f"Docker engine unreachable ({_first_line(error)})") from error
+        raise SandboxUnavailable(f"Docker engine unreachable ({first_line(error)})") from error
     return client
 
 
@@ -55,7 +57,7 @@ def worker_digest() -> str:
 class DockerWorker:
     """One sandbox container, spoken to over its attached stdin/stdout."""
 
-    def __init__(self, client: docker.DockerClient, config: SandboxConfig, slot: int,
+    def __init__(self, client: docker.DockerClient, config: ContainerSettings, slot: int,
                  instance: str):
         uid = SANDBOX_UID + slot
         # Created attached (detach=False sets StdinOnce): when this process's connection
@@ -127,16 +129,12 @@ class _FrameReader:
         return bytes(data)
 
 
-def open_docker_sandbox(config: SandboxConfig) -> WorkerPool:
+def open_docker_sandbox(config: ContainerSettings) -> WorkerPool:
     """A warm pool of sandbox containers (size: config.pool_size or the CPU count)."""
     client = docker_client()
     check_image(client, config.image)
     size = config.pool_size or os.cpu_count() or 1
     instance = uuid.uuid4().hex[:12]
     return WorkerPool("docker", lambda slot: DockerWorker(client, config, slot, instance), size,
-                      config, instance)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
+                      config, instance, lambda job, files: run_in_docker(
+                          client, config, {LABEL: instance}, job, files))

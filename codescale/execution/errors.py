@@ -1,7 +1,9 @@
 """Errors of the execution layer; each message is one line naming the cause."""
 
+from codescale.errors import CodescaleError
 
-class SandboxError(Exception):
+
+class SandboxError(CodescaleError):
     """Base of every sandbox error."""
 
 

@@ -2,14 +2,16 @@
 real program through the backend, not only looking for its parts."""
 
 import shutil
+from contextlib import closing
 
 from docker.errors import DockerException
 
-from codescale.execution.config import SandboxConfig
+from codescale.execution.backends.docker import ContainerSettings, DockerSandboxConfig
+from codescale.execution.backends.local import LocalSandboxConfig
 from codescale.execution.docker_backend import SANDBOX_FILES, check_image, docker_client
 from codescale.execution.errors import SandboxError
-from codescale.execution.factory import open_sandbox
 from codescale.execution.protocol import SandboxJob
+from codescale.execution.registry import SandboxSettings
 from codescale.models import Check, Status, TestCase
 
 # A smoke test: each program must get its verdict.
@@ -29,10 +31,10 @@ def smoke_job(name: str, code: str, text: str, expected: str) -> SandboxJob:
                       tests=(TestCase(input=text, expected=expected or None),))
 
 
-def _runs_a_program(config: SandboxConfig) -> str | None:
+def _runs_a_program(config: SandboxSettings) -> str | None:
     """None when the backend runs the first smoke program to `passed`, else why not."""
     try:
-        with open_sandbox(config) as sandbox:
+        with closing(config.open()) as sandbox:
             [execution] = sandbox.run(smoke_job(*SMOKE[0][:4]))
     except SandboxError as error:
         return str(error)
@@ -41,9 +43,11 @@ def _runs_a_program(config: SandboxConfig) -> str | None:
     return None
 
 
-def docker_checks(config: SandboxConfig) -> list[Check]:
-    """The Docker engine, and the sandbox image: present, built from the installed worker,
-    and running a program to the right verdict."""
+def docker_checks(config: SandboxSettings) -> list[Check]:
+    """The Docker engine, and the sandbox image (the configured one, else the default):
+    present, built from the installed worker, and running a program to the right verdict."""
+    docker = DockerSandboxConfig(**{**config.shared(), "pool_size": 1, **(
+        {"image": config.image} if isinstance(config, ContainerSettings) else {})})
     fix = (f"run: bash {SANDBOX_FILES / 'setup.sh'} (installs and starts the engine, "
            "builds the image)")
     try:
@@ -56,30 +60,30 @@ def docker_checks(config: SandboxConfig) -> list[Check]:
     engine = Check(name="docker engine", ok=True, required=False,
                    detail=f"version {version}")
     try:
-        check_image(client, config.image)
+        check_image(client, docker.image)
     except SandboxError as error:
         return [engine, Check(name="sandbox image", ok=False, detail=str(error),
                               fix="run: codescale sandbox build", required=False)]
-    failure = _runs_a_program(config.model_copy(update={"backend": "docker", "pool_size": 1}))
+    failure = _runs_a_program(docker)
     return [engine, Check(name="sandbox image", ok=failure is None, required=False,
-                          detail=failure or f"{config.image} holds the installed worker and "
+                          detail=failure or f"{docker.image} holds the installed worker and "
                                             "runs a program",
                           fix="run: codescale sandbox build")]
 
 
-def bubblewrap_check(config: SandboxConfig) -> Check:
+def bubblewrap_check(config: SandboxSettings) -> Check:
     """The local sandbox: bubblewrap installed and running a program to the right verdict."""
     if shutil.which("bwrap") is None:
         return Check(name="bubblewrap", ok=False, detail="bwrap not installed", required=False,
                      fix="run: apt-get install bubblewrap")
-    failure = _runs_a_program(config.model_copy(update={"backend": "local", "pool_size": 1}))
+    failure = _runs_a_program(LocalSandboxConfig(**{**config.shared(), "pool_size": 1}))
     return Check(name="bubblewrap", ok=failure is None, required=False,
                  detail=failure or "the local sandbox runs a program",
                  fix="allow unprivileged user namespaces "
                      "(sysctl kernel.unprivileged_userns_clone=1)")
 
 
-def sandbox_checks(config: SandboxConfig) -> list[Check]:
+def sandbox_checks(config: SandboxSettings) -> list[Check]:
     """Every backend's check, then the one the default path needs: some backend works."""
     found = [*docker_checks(config), bubblewrap_check(config)]
     usable = {check.name for check in found if check.ok}

@@ -7,9 +7,9 @@ import json
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from codescale.execution.compare import outputs_match
-from codescale.execution.config import SandboxConfig
 from codescale.execution.errors import BadJob
 from codescale.execution.protocol import SandboxJob
+from codescale.execution.registry import SandboxSettings
 from codescale.models import Execution, Status
 
 
@@ -59,7 +59,7 @@ class WorkerFailure(Exception):
     """The worker broke its protocol (died, hung, or answered something unreadable)."""
 
 
-def encode_request(job: SandboxJob, config: SandboxConfig) -> bytes:
+def encode_request(job: SandboxJob, config: SandboxSettings) -> bytes:
     """The JSON line that asks a worker to run `job`."""
     if job.io == "call":
         for test in job.tests:
@@ -77,7 +77,7 @@ def reply_deadline_s(job: SandboxJob) -> float:
     return len(job.tests) * (job.time_limit_s + 0.5) + 10.0
 
 
-def reply_size_limit(job: SandboxJob, config: SandboxConfig) -> int:
+def reply_size_limit(job: SandboxJob, config: SandboxSettings) -> int:
     """The most bytes a healthy worker's reply to `job` can hold: per input, two streams of
     at most the output limit, base64-encoded, and a little JSON around them."""
     per_stream = 4 * (config.output_limit_bytes // 3 + 1)
@@ -85,7 +85,7 @@ def reply_size_limit(job: SandboxJob, config: SandboxConfig) -> int:
 
 
 def decode_reply(job: SandboxJob, payload: bytes,
-                 config: SandboxConfig) -> tuple[list[Execution], bool]:
+                 config: SandboxSettings) -> tuple[list[Execution], bool]:
     """The Executions of `job` from the worker's reply, outputs compared to expectations,
     and whether the worker may serve another job."""
     try:
@@ -108,7 +108,7 @@ def failed(job: SandboxJob, reason: str) -> list[Execution]:
 
 
 def _execution(job: SandboxJob, text: str, expected: str | None, result: WorkerResult,
-               config: SandboxConfig) -> Execution:
+               config: SandboxSettings) -> Execution:
     status = result.status
     stdout, stderr = result.stdout, result.stderr
     if status == Status.COMPLETED and expected is not None:

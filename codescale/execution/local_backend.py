@@ -2,7 +2,8 @@
 
 Each worker gets new user, PID, network, IPC and UTS namespaces, a read-only /usr, a
 size-capped tmpfs scratch and an empty environment. Weaker than the Docker backend: no
-memory or CPU cgroup (the worker's rlimits still apply to every program).
+memory or CPU cgroup (the worker's rlimits still apply to every program). Workspace jobs run
+in a fresh bubblewrap sandbox each (local_workspace).
 """
 
 import os
@@ -10,46 +11,34 @@ import shutil
 import subprocess
 from typing import IO
 
-from codescale.execution.config import SandboxConfig
+from codescale.execution.bwrap import bwrap_line
 from codescale.execution.docker_backend import SANDBOX_UID, WORKER_SOURCE
 from codescale.execution.errors import SandboxUnavailable
 from codescale.execution.jobs import WorkerFailure
+from codescale.execution.local_workspace import run_in_bwrap
 from codescale.execution.pool import ReplyReader, WorkerPool, read_fd_chunk
+from codescale.execution.registry import SandboxSettings
 
 _HANDSHAKE = (b'{"code": "", "io": "stdin", "inputs": [], "time_limit_s": 1, '
               b'"memory_limit_mb": 1, "output_limit_bytes": 1, "max_processes": 1}\n')
 
 
-def bwrap_command(config: SandboxConfig, slot: int, worker_fd: int) -> list[str]:
+def bwrap_command(config: SandboxSettings, slot: int, worker_fd: int) -> list[str]:
     """The command line that starts one sandboxed worker reading its code from `worker_fd`."""
-    uid = str(SANDBOX_UID + slot)
     scratch_bytes = str(config.scratch_mb * 1024 * 1024)
-    command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--as-pid-1",
-               "--uid", uid, "--gid", uid, "--ro-bind", "/usr", "/usr"]
-    for link in ("bin", "lib", "lib64", "sbin"):
-        if os.path.islink(f"/{link}"):
-            command += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
-        elif os.path.isdir(f"/{link}"):
-            command += ["--ro-bind", f"/{link}", f"/{link}"]
-    command += ["--proc", "/proc", "--dev", "/dev",
-                "--size", scratch_bytes, "--tmpfs", "/scratch",
-                "--size", "1048576", "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-                "--file", str(worker_fd), "/opt/codescale/worker.py",
-                "--remount-ro", "/", "--chdir", "/scratch", "--clearenv",
-                "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
-                "--setenv", "HOME", "/scratch", "--setenv", "TMPDIR", "/scratch",
-                "--setenv", "CODESCALE_SCRATCH", "/scratch",
-                "--setenv", "CODESCALE_WIPE", "/scratch:/dev/shm",
-                "python3", "-I", "-S", "/opt/codescale/worker.py"]
-    if os.geteuid() == 0:  # never map the sandbox onto the host's root
-        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
-    return command
+    options = ["--as-pid-1", "--size", scratch_bytes, "--tmpfs", "/scratch",
+               "--size", "1048576", "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+               "--file", str(worker_fd), "/opt/codescale/worker.py"]
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/scratch", "TMPDIR": "/scratch",
+           "CODESCALE_SCRATCH": "/scratch", "CODESCALE_WIPE": "/scratch:/dev/shm"}
+    return bwrap_line(SANDBOX_UID + slot, options, "/scratch", env,
+                      ["python3", "-I", "-S", "/opt/codescale/worker.py"])
 
 
 class LocalWorker:
     """One worker process under bubblewrap, spoken to over pipes."""
 
-    def __init__(self, config: SandboxConfig, slot: int):
+    def __init__(self, config: SandboxSettings, slot: int):
         source = os.memfd_create("worker.py", 0)
         try:
             os.write(source, WORKER_SOURCE.read_bytes())
@@ -98,11 +87,12 @@ def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes], IO[b
     return stdin, stdout, stderr
 
 
-def open_local_sandbox(config: SandboxConfig) -> WorkerPool:
+def open_local_sandbox(config: SandboxSettings) -> WorkerPool:
     """A pool of bubblewrap-isolated workers (size: config.pool_size or the CPU count)."""
     if shutil.which("bwrap") is None:
         raise SandboxUnavailable("bubblewrap is not installed (apt-get install bubblewrap)")
     if not WORKER_SOURCE.is_file():
         raise SandboxUnavailable(f"worker not found at {WORKER_SOURCE}; reinstall codescale")
     size = config.pool_size or os.cpu_count() or 1
-    return WorkerPool("local", lambda slot: LocalWorker(config, slot), size, config)
+    return WorkerPool("local", lambda slot: LocalWorker(config, slot), size, config,
+                      run_workspace=lambda job, files: run_in_bwrap(config, job, files))

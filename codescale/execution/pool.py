@@ -4,12 +4,11 @@ import os
 import queue
 import select
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
-from codescale.execution.config import SandboxConfig
-from codescale.execution.errors import SandboxUnavailable
+from codescale.execution.errors import BadJob, SandboxUnavailable
 from codescale.execution.jobs import (
     WorkerFailure,
     decode_reply,
@@ -19,6 +18,8 @@ from codescale.execution.jobs import (
     reply_size_limit,
 )
 from codescale.execution.protocol import SandboxJob
+from codescale.execution.registry import SandboxSettings
+from codescale.execution.workspace import WorkspaceJob, WorkspaceResult, workspace_files
 from codescale.models import Execution
 
 
@@ -88,15 +89,22 @@ def read_fd_chunk(fd: int, timeout_s: float) -> bytes:
     return os.read(fd, 1 << 20)
 
 
+RunWorkspace = Callable[[WorkspaceJob, Mapping[str, bytes]], WorkspaceResult]
+"""A backend's way to run one workspace job, given the job and its merged workspace files."""
+
+
 class WorkerPool:
     """A Sandbox made of `size` warm workers; a worker that dies or hangs is replaced and
-    its job retried once, then reported as `sandbox_error`."""
+    its job retried once, then reported as `sandbox_error`. Workspace jobs run on the same
+    threads, each in a fresh sandbox of its own (`run_workspace`), at most `size` at once."""
 
     def __init__(self, backend: str, start_worker: Callable[[int], WorkerChannel], size: int,
-                 config: SandboxConfig, instance: str = ""):
+                 config: SandboxSettings, instance: str = "",
+                 run_workspace: RunWorkspace | None = None):
         self.backend = backend  # which isolation runs the programs: "docker" or "local"
         self.instance = instance  # what marks this pool's workers (a container label value)
         self._start_worker, self._config = start_worker, config
+        self._run_workspace = run_workspace
         self._idle: queue.Queue[int] = queue.Queue()
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="sandbox")
         try:
@@ -104,7 +112,7 @@ class WorkerPool:
                 self._executor.map(start_worker, range(size)))
         except Exception as error:
             self._executor.shutdown()
-            raise SandboxUnavailable(f"cannot start sandbox workers: {_first_line(error)}") \
+            raise SandboxUnavailable(f"cannot start sandbox workers: {first_line(error)}") \
                 from error
         for slot in range(size):
             self._idle.put(slot)
@@ -117,6 +125,14 @@ class WorkerPool:
         """Run jobs concurrently across the pool; results in job order."""
         requests = [encode_request(job, self._config) for job in jobs]  # BadJob before any run
         return list(self._executor.map(self._run_on_idle_worker, jobs, requests))
+
+    def run_workspaces(self, jobs: Sequence[WorkspaceJob]) -> list[WorkspaceResult]:
+        """Run workspace jobs concurrently, each in a fresh sandbox; results in job order."""
+        run = self._run_workspace
+        if run is None:
+            raise BadJob(f"the {self.backend} sandbox cannot run workspace jobs")
+        files = [workspace_files(job) for job in jobs]  # BadJob before any run
+        return list(self._executor.map(run, jobs, files))
 
     def close(self) -> None:
         """Stop every worker."""
@@ -148,7 +164,7 @@ class WorkerPool:
                                           reply_size_limit(job, self._config))
                 executions, intact = decode_reply(job, payload, self._config)
             except Exception as error:  # noqa: BLE001 - engine, OS or protocol: this job fails
-                problem = _first_line(error)
+                problem = first_line(error)
                 self._discard(slot)
                 continue
             if not intact:  # the worker exits after this reply: start a fresh one next time
@@ -160,7 +176,7 @@ class WorkerPool:
         try:
             worker = self._start_worker(slot)
         except Exception as error:  # an engine error while restarting: this job fails, not all
-            raise SandboxUnavailable(f"cannot restart a worker: {_first_line(error)}") from error
+            raise SandboxUnavailable(f"cannot restart a worker: {first_line(error)}") from error
         self._workers[slot] = worker
         return worker
 
@@ -173,6 +189,7 @@ class WorkerPool:
                 pass
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """An error's message as one line (its type's name when it has none)."""
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]

@@ -1,10 +1,12 @@
-"""The Sandbox contract: run one candidate on many inputs, return one Execution per input."""
+"""The Sandbox contract: run one candidate on many inputs, return one Execution per input;
+and run whole-workspace jobs (codescale.execution.workspace)."""
 
 from collections.abc import Sequence
 from typing import Protocol
 
 from pydantic import Field
 
+from codescale.execution.workspace import WorkspaceJob, WorkspaceResult
 from codescale.models import Execution, Frozen, IOStyle, Problem, TestCase
 
 
@@ -31,12 +33,20 @@ class SandboxJob(Frozen):
 class Sandbox(Protocol):
     """Runs untrusted programs in isolation. Results come back in input order."""
 
+    backend: str
+    """Which isolation runs the programs (`docker`, `local`, ...)."""
+
     def run(self, job: SandboxJob) -> list[Execution]:
         """Run one job; one Execution per test, in order."""
         ...
 
     def run_many(self, jobs: Sequence[SandboxJob]) -> list[list[Execution]]:
         """Run jobs concurrently across the pool; results in job order."""
+        ...
+
+    def run_workspaces(self, jobs: Sequence[WorkspaceJob]) -> list[WorkspaceResult]:
+        """Run whole-workspace jobs (files in, a command, files out), each in a fresh sandbox,
+        concurrently across the pool; results in job order."""
         ...
 
     def close(self) -> None:

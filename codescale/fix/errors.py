@@ -1,7 +1,9 @@
 """The errors of the CI bot; each message is one line naming the cause."""
 
+from codescale.errors import CodescaleError
 
-class FixError(Exception):
+
+class FixError(CodescaleError):
     """The bot cannot work on this repository or test command; the message says why."""
 
 

@@ -4,9 +4,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from codescale.models import Cost, Frozen
+from codescale.models import Comparison, Cost, Frozen
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
+FixStatus = Literal["fixed", "already_passing", "no_fix"]
+REPOSITORY = "repository"  # the problem id a fix run records its work and spending under
 COMMAND_TEST = "<test command>"  # the one pseudo-test of a command without a pytest report
 
 
@@ -86,25 +88,12 @@ class Verification(Frozen):
         return not self.still_failing and not self.broken
 
 
-class PatchComparison(Frozen):
-    """Two verified patches that behave differently on one input, and which was kept."""
-
-    function: str = Field(description="module.function that was called")
-    input: str = Field(description="its arguments, a JSON array")
-    patch_a: str
-    patch_b: str
-    output_a: str
-    output_b: str
-    winner: Literal["a", "b"]
-    decided_by: Literal["llm", "larger_cluster", "smaller_patch"]
-    rationale: str = ""
-
-
 class Selection(Frozen):
     """The patch chosen among the verified ones, and the evidence."""
 
     chosen: Patch
-    comparisons: tuple[PatchComparison, ...] = ()
+    comparisons: tuple[Comparison, ...] = Field(
+        default=(), description="the matches played; `problem_id` names the probed function")
     inputs: int = Field(default=0, description="distinguishing inputs every patch was run on")
     reason: str
 
@@ -114,7 +103,7 @@ class FixReport(Frozen):
 
     command: str
     baseline: TestRun
-    status: Literal["fixed", "already_passing", "no_fix"]
+    status: FixStatus
     candidates: int = Field(default=0, description="distinct patches proposed")
     verified: tuple[Patch, ...] = ()
     selection: Selection | None = None

@@ -8,13 +8,13 @@ from typing import Any
 
 from codescale.fix.context import FixContext
 from codescale.fix.functions import FunctionSource, functions_in
-from codescale.fix.ledger import Ledger
-from codescale.fix.models import Patch
+from codescale.fix.models import REPOSITORY, Patch
 from codescale.fix.snapshot import Snapshot
 from codescale.llm.protocol import GenerationRequest, SamplingParams
-from codescale.models import Frozen, Problem, TestCase
+from codescale.models import Frozen, Problem, Stage, TestCase
 from codescale.scaling.fuzz import fuzz_inputs
 from codescale.scaling.prompts import synthesis_messages
+from codescale.scaling.runner import Runner
 from codescale.scaling.synthesize import parse_inputs
 
 
@@ -102,20 +102,28 @@ def probes(snapshot: Snapshot, patches: list[Patch], context: FixContext) -> lis
         for function in changed.values()]
 
 
-def inputs_for(ledger: Ledger, found: list[Probe], llm_inputs: int, hypothesis_inputs: int,
-               seed: int, temperature: float, max_tokens: int) -> list[list[str]]:
-    """New argument lists per probe: the LLM's (one batch for all probes), then fuzzed ones
-    shaped like the example calls; the example calls themselves are left out."""
-    params = SamplingParams(temperature=temperature, max_tokens=max_tokens, seed=seed)
-    asked = [probe for probe in found if llm_inputs]
-    results = ledger.generate([GenerationRequest(
-        messages=synthesis_messages(probe.problem, llm_inputs), params=params)
+def inputs_for(runner: Runner, found: list[Probe]) -> list[list[str]]:
+    """New argument lists per probe: the LLM's (one batch for all probes, recorded so a resumed
+    run does not ask again), then fuzzed ones shaped like the example calls; the example
+    calls themselves are left out."""
+    config, store = runner.config, runner.store
+    params = SamplingParams(temperature=config.judge_temperature, max_tokens=config.max_tokens,
+                            seed=config.seed)
+    proposed = {probe.label: recorded for probe in found
+                if (recorded := store.step(f"fix:inputs:{probe.label}")) is not None}
+    asked = [probe for probe in found if config.llm_inputs and probe.label not in proposed]
+    results = runner.generate(Stage.SYNTHESIZE, [(REPOSITORY, GenerationRequest(
+        messages=synthesis_messages(probe.problem, config.llm_inputs), params=params))
         for probe in asked])
-    proposed = {probe.label: [t.input for t in parse_inputs(r.completions[0].text, probe.problem)]
-                [:llm_inputs] for probe, r in zip(asked, results, strict=True) if r.completions}
+    for probe, result in zip(asked, results, strict=True):
+        if result is not None and result.completions:
+            proposed[probe.label] = [t.input for t in parse_inputs(
+                result.completions[0].text, probe.problem)][:config.llm_inputs]
+            store.mark_step(f"fix:inputs:{probe.label}", proposed[probe.label])
     chosen = []
     for probe in found:
         known = {test.input for test in probe.problem.public_tests}
-        texts = proposed.get(probe.label, []) + fuzz_inputs(probe.problem, hypothesis_inputs, seed)
+        texts = proposed.get(probe.label, []) + fuzz_inputs(probe.problem,
+                                                            config.hypothesis_inputs, config.seed)
         chosen.append([text for text in dict.fromkeys(texts) if text not in known])
     return chosen

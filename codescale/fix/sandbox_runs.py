@@ -1,48 +1,47 @@
 """Running the repository's test command, or probing one function, in the sandbox.
 
-Every run unpacks a fresh copy of the repository (with a patch's changes applied) inside the
-sandbox's scratch space; the network is off and nothing is written back. The harness's one
-JSON reply is validated here; a reply that does not validate is a sandbox error.
+Every run is a workspace job (codescale.execution.workspace): a fresh copy of the repository,
+a patch's changes applied, in `repo/`, and pytest with its dependencies in `site/`. The test
+command runs with sh in `repo/`, its whole output going to a file and pytest's JUnit XML report
+to another; both come back as files, whatever their size, and the report is parsed here, as
+a stream. A probe runs sandbox_harness.py, which writes its results to a file too. Nothing is
+written back to the repository; what comes back is validated, never trusted.
 """
 
+import io
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from xml.etree import ElementTree
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from codescale.execution.protocol import Sandbox, SandboxJob
+from codescale.execution.protocol import Sandbox
+from codescale.execution.workspace import WORKSPACE, WorkspaceJob, WorkspaceResult
 from codescale.fix.errors import FixError, TestCommandError
 from codescale.fix.models import COMMAND_TEST, Outcome, TestOutcome, TestRun
 from codescale.fix.snapshot import Snapshot, test_runner_bundle
-from codescale.models import Execution, Status, TestCase
 
-HARNESS = Path(__file__).with_name("sandbox_harness.py").read_text(encoding="utf-8")
-SLACK_S = 10.0  # the harness stops the command first, so that its output still comes back
+HARNESS = Path(__file__).with_name("sandbox_harness.py").read_bytes()
+REPO, SITE = "repo", "site"  # workspace folders: the repository copy, the test runner
+OUTPUT, REPORT = "output.txt", "junit.xml"  # the test command's output and pytest's report
+PROBE_HARNESS, PROBE_REQUEST, PROBE_RESULTS = "harness.py", "probe.json", "probe-results.json"
+DISK_MB = 512  # the workspace: the copy, the test runner, the reports
 CALL_TIMEOUT_S = 2.0  # per call of a probed function
+PROBE_SLACK_S = 15.0  # starting the interpreter and importing the module, per probe
+OUTPUT_KEEP = 12000  # characters of the test command's output kept in a TestRun (its tail)
+TEXT_KEEP = 4000  # characters of one test's failure text kept
+# The sandbox has no pytest executable (the test runner is on PYTHONPATH), so `pytest` and
+# `python` are shell functions; everything the command prints goes to OUTPUT. One line, so
+# that the shell's messages number the command's own lines.
+TEST_PRELUDE = (f'exec >{OUTPUT} 2>&1 </dev/null; pytest() {{ python3 -m pytest "$@"; }}; '
+                f'python() {{ python3 "$@"; }}; cd {REPO} || exit 126; ')
 Changes = Mapping[str, str] | None
-Reply = TypeVar("Reply", bound=BaseModel)
 _PYTEST_TROUBLE = {3: "pytest stopped with an internal error", 4: "pytest rejected its arguments",
                    5: "pytest collected no tests"}
-
-
-class _Case(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    classname: str
-    name: str
-    file: str | None
-    outcome: Outcome
-    text: str
-
-
-class _TestReply(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    exit_code: int | None
-    output: str
-    tests: list[_Case] | None
+_OUTCOMES: dict[str, Outcome] = {"failure": "failed", "error": "error", "skipped": "skipped"}
+_MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 
 
 class _CallResult(BaseModel):
@@ -70,86 +69,130 @@ class SandboxRuns:
 
     def tests(self, changes: Sequence[Changes]) -> list[TestRun]:
         """The test command's result on each patched copy (None: the repository as it is)."""
-        requests = [{"mode": "test", "command": self.command, "timeout_s": self.timeout_s}
-                    for _ in changes]
-        return [_test_run(execution, self.timeout_s)
-                for execution in self._run(changes, requests, self.timeout_s)]
+        env = {"PYTHONPATH": f"{WORKSPACE}/{SITE}", "PYTHONDONTWRITEBYTECODE": "1",
+               "PYTEST_ADDOPTS": f"--junitxml={WORKSPACE}/{REPORT} -o junit_family=xunit1 "
+                                 "-p no:cacheprovider --color=no"}
+        jobs = [self._job(change, {}, TEST_PRELUDE + self.command, env, (OUTPUT, REPORT),
+                          self.timeout_s, archives=(test_runner_bundle(SITE),))
+                for change in changes]
+        return [_test_run(result, self.timeout_s) for result in self._run(jobs)]
 
     def probe(self, changes: Sequence[Changes], module: str, function: str,
               inputs: Sequence[str]) -> list[list[str]]:
         """`module.function` called on each JSON argument list, per patched copy: the JSON
         return value, or `error: ...` when it raised, timed out or could not be imported."""
-        request = {"mode": "probe", "module": module, "function": function,
-                   "inputs": list(inputs), "call_timeout_s": CALL_TIMEOUT_S}
-        budget = CALL_TIMEOUT_S * len(inputs) + 5.0
-        return [_probe_outputs(execution, len(inputs))
-                for execution in self._run(changes, [request] * len(changes), budget)]
+        request = json.dumps({"repo": REPO, "module": module, "function": function,
+                              "inputs": list(inputs), "call_timeout_s": CALL_TIMEOUT_S})
+        files = {PROBE_HARNESS: HARNESS, PROBE_REQUEST: request.encode()}
+        budget = CALL_TIMEOUT_S * len(inputs) + PROBE_SLACK_S
+        jobs = [self._job(change, files, ("python3", PROBE_HARNESS, PROBE_REQUEST, PROBE_RESULTS),
+                          {}, (PROBE_RESULTS,), budget) for change in changes]
+        return [_probe_outputs(result, len(inputs)) for result in self._run(jobs)]
 
-    def _run(self, changes: Sequence[Changes], requests: Sequence[dict[str, Any]],
-             time_s: float) -> list[Execution]:
-        jobs = [SandboxJob(candidate_id=f"fix-{i}", code=HARNESS, io="stdin",
-                           tests=(TestCase(input=json.dumps(
-                               {**request, "repo": self.snapshot.bundle(change),
-                                "site": test_runner_bundle()})),),
-                           time_limit_s=time_s + SLACK_S, memory_limit_mb=self.memory_mb)
-                for i, (change, request) in enumerate(zip(changes, requests, strict=True))]
-        results = self.sandbox.run_many(jobs)
+    def _job(self, change: Changes, files: Mapping[str, bytes], command: str | tuple[str, ...],
+             env: dict[str, str], collect: tuple[str, ...], timeout_s: float,
+             archives: tuple[bytes, ...] = ()) -> WorkspaceJob:
+        patched = self.snapshot.patched(change)
+        copy = {f"{REPO}/{path}": content for path, content in patched.items()}
+        return WorkspaceJob(files={**copy, **files}, archives=archives, command=command, env=env,
+                            collect=collect, timeout_s=timeout_s, memory_mb=self.memory_mb,
+                            disk_mb=DISK_MB)
+
+    def _run(self, jobs: list[WorkspaceJob]) -> list[WorkspaceResult]:
+        results = self.sandbox.run_workspaces(jobs)
         self.executions += len(jobs)
-        return [executions[0] for executions in results]
+        return results
 
 
-def _reply(execution: Execution, model: type[Reply]) -> Reply:
-    """The harness's validated reply; FixError when the harness itself did not finish."""
-    if execution.status != Status.COMPLETED:
-        detail = (execution.stderr.strip().splitlines() or [execution.status.value])[-1]
-        raise FixError(f"the sandbox harness failed ({execution.status.value}): {detail}")
-    lines = execution.stdout.strip().splitlines()
-    try:
-        return model.model_validate_json(lines[-1] if lines else "")
-    except ValidationError as error:
-        raise FixError(f"unreadable sandbox harness reply: {error.errors()[0]['msg']}") from None
-
-
-def _test_run(execution: Execution, timeout_s: float) -> TestRun:
-    reply = _reply(execution, _TestReply)
-    if reply.exit_code is None:
-        output = f"{reply.output}\n[the test command did not finish within {timeout_s:.0f} s]"
+def _test_run(result: WorkspaceResult, timeout_s: float) -> TestRun:
+    if result.error is not None:
+        raise FixError(f"the sandbox could not run the test command: {result.error}")
+    whole = result.files.get(OUTPUT, result.output.encode())
+    output = whole.decode("utf-8", errors="replace")[-OUTPUT_KEEP:]
+    if result.exit_code is None:
+        output = f"{output}\n[the test command did not finish within {timeout_s:.0f} s]"
         return TestRun(exit_code=None, output=output,
                        tests=(TestOutcome(id=COMMAND_TEST, outcome="error", text=output),))
-    if reply.tests is None:  # not pytest (or pytest wrote no report): the command is the test
-        whole = TestOutcome(id=COMMAND_TEST, outcome="passed" if reply.exit_code == 0
-                            else "failed", text=reply.output)
-        return TestRun(exit_code=reply.exit_code, output=reply.output, tests=(whole,))
-    return TestRun(exit_code=reply.exit_code, output=reply.output,
-                   tests=tuple(_outcome(case) for case in reply.tests))
+    tests = _report(result.files[REPORT]) if REPORT in result.files else None
+    if tests is None:  # not pytest (or pytest wrote no report): the command is the test
+        verdict: Outcome = "passed" if result.exit_code == 0 else "failed"
+        tests = (TestOutcome(id=COMMAND_TEST, outcome=verdict, text=output),)
+    return TestRun(exit_code=result.exit_code, output=output, tests=tests)
 
 
-def _outcome(case: _Case) -> TestOutcome:
+def _report(xml: bytes) -> tuple[TestOutcome, ...] | None:
+    """Every test case of a JUnit XML report, read as a stream (any size); None when it is
+    not one. Reports with a document type are refused: pytest writes none, and its entities
+    could expand without bound."""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        return None
+    try:
+        return tuple(_cases(xml))
+    except ElementTree.ParseError:
+        return None
+
+
+def _cases(xml: bytes) -> Iterator[TestOutcome]:
+    for _event, case in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
+        if case.tag != "testcase":
+            continue
+        outcome: Outcome = "passed"
+        text = ""
+        for child in case:
+            if child.tag in _OUTCOMES:
+                outcome = _OUTCOMES[child.tag]
+                text = f"{child.get('message') or ''}\n{child.text or ''}".strip()[-TEXT_KEEP:]
+                break
+        yield _outcome(case.get("classname") or "", case.get("name") or "", case.get("file"),
+                       outcome, text)
+        case.clear()
+
+
+def _outcome(classname: str, name: str, file: str | None, outcome: Outcome,
+             text: str) -> TestOutcome:
     """A JUnit test case as a pytest node id (`tests/test_x.py::TestY::test_z`)."""
-    if case.file is None:  # a collection error: the name is the module that failed
-        return TestOutcome(id=case.name or case.classname, outcome=case.outcome, text=case.text)
-    module = case.file.removesuffix(".py").replace("/", ".")
-    owner = case.classname[len(module) + 1:] if case.classname.startswith(module + ".") else ""
-    parts = [case.file, *filter(None, owner.split(".")), case.name]
-    return TestOutcome(id="::".join(parts), outcome=case.outcome, file=case.file, text=case.text)
+    if file is None:  # a collection error: the name is the module that failed
+        return TestOutcome(id=name or classname, outcome=outcome, text=text)
+    module = file.removesuffix(".py").replace("/", ".")
+    owner = classname[len(module) + 1:] if classname.startswith(module + ".") else ""
+    parts = [file, *filter(None, owner.split(".")), name]
+    return TestOutcome(id="::".join(parts), outcome=outcome, file=file, text=text)
 
 
 def check_runnable(run: TestRun, command: str) -> None:
-    """Raise TestCommandError when the first run shows that the command itself cannot work."""
+    """Raise TestCommandError when the first run shows that the command itself cannot work:
+    it timed out, could not start, pytest refused it, or the tests import a module the
+    sandbox lacks (it holds the standard library and pytest only)."""
     last = (run.output.strip().splitlines() or ["no output"])[-1]
     if run.exit_code is None:
         raise TestCommandError(f"the test command `{command}` did not finish in time")
     if run.exit_code in (126, 127):
         raise TestCommandError(f"the test command `{command}` cannot run in the sandbox: {last}")
+    missing = {test.id: found.group(1) for test in run.failing
+               if (test.outcome == "error" or test.id == COMMAND_TEST)  # not within a test
+               and (found := _MISSING_MODULE.search(test.text))}
+    if missing:
+        modules = ", ".join(sorted({name.split(".")[0] for name in missing.values()}))
+        where = next(iter(missing))
+        raise TestCommandError(
+            f"the tests import {modules}, which the sandbox does not have (it holds the "
+            f"standard library and pytest only): {where}: ModuleNotFoundError: No module "
+            f"named '{missing[where]}'")
     if run.exit_code in _PYTEST_TROUBLE and all(t.id == COMMAND_TEST for t in run.failing):
         raise TestCommandError(f"the test command `{command}` exited with {run.exit_code} "
                                f"({_PYTEST_TROUBLE[run.exit_code]}, if it is pytest): {last}")
 
 
-def _probe_outputs(execution: Execution, count: int) -> list[str]:
-    if execution.status != Status.COMPLETED:
-        return [f"error: {execution.status.value}"] * count
-    reply = _reply(execution, _ProbeReply)
+def _probe_outputs(result: WorkspaceResult, count: int) -> list[str]:
+    if result.error is not None:
+        return [f"error: {result.error}"] * count
+    if result.exit_code is None:
+        return ["error: timeout"] * count
+    try:
+        reply = _ProbeReply.model_validate_json(result.files.get(PROBE_RESULTS, b""))
+    except ValidationError:
+        last = (result.output.strip().splitlines() or [f"exit status {result.exit_code}"])[-1]
+        return [f"error: the probe wrote no results: {last}"] * count
     if reply.results is None or len(reply.results) != count:
         return [f"error: {reply.error or 'no results'}"] * count
     return [r.value if r.value is not None else f"error: {r.error}" for r in reply.results]

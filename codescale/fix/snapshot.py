@@ -1,13 +1,12 @@
-"""A read-only copy of the repository in memory, and the zip bundles the sandbox unpacks:
-the repository (patched or not) and the test runner, which the sandbox image lacks."""
+"""A read-only copy of the repository in memory, with a patch's changes applied on demand,
+and the test runner the sandbox image lacks (pytest and its dependencies) as a tar archive."""
 
-import base64
 import functools
 import importlib.util
 import io
 import os
 import subprocess
-import zipfile
+import tarfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -58,19 +57,10 @@ class Snapshot(Frozen):
         """Paths of the Python source files, sorted."""
         return sorted(path for path in self.files if path.endswith(".py"))
 
-    def bundle(self, changes: Mapping[str, str] | None = None) -> str:
-        """The files, with `changes` (path -> new text) applied, as a base64 zip."""
-        merged = {**self.files, **{path: text.encode("utf-8")
-                                   for path, text in (changes or {}).items()}}
-        return _zipped(merged)
-
-
-def _zipped(files: Mapping[str, bytes]) -> str:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for path, content in files.items():
-            archive.writestr(path, content)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    def patched(self, changes: Mapping[str, str] | None = None) -> dict[str, bytes]:
+        """The files with `changes` (path -> new text) applied."""
+        return {**self.files, **{path: text.encode("utf-8")
+                                 for path, text in (changes or {}).items()}}
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -96,8 +86,8 @@ def _walked_files(root: Path) -> list[str]:
 
 
 @functools.cache
-def test_runner_bundle() -> str:
-    """This interpreter's pytest and its dependencies (source files), as a base64 zip."""
+def test_runner_bundle(folder: str) -> bytes:
+    """This interpreter's pytest and its dependencies (source files) in `folder`, as a tar."""
     found: dict[str, bytes] = {}
     for package in TEST_RUNNER_PACKAGES:
         spec = importlib.util.find_spec(package)
@@ -113,4 +103,10 @@ def test_runner_bundle() -> str:
     if "pytest/__init__.py" not in found:
         raise FixError("pytest is not installed on this machine; it is copied into the sandbox "
                        "(pip install pytest)")
-    return _zipped(found)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for path, content in found.items():
+            member = tarfile.TarInfo(f"{folder}/{path}")
+            member.size = len(content)
+            archive.addfile(member, io.BytesIO(content))
+    return buffer.getvalue()

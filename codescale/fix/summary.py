@@ -1,7 +1,7 @@
 """The Markdown summary of a fix run, fit for a pull-request comment."""
 
-from codescale.fix.models import FixReport, PatchComparison, TestOutcome
-from codescale.models import Cost
+from codescale.fix.models import FixReport, TestOutcome
+from codescale.models import Comparison, Cost
 
 _TITLE = {"fixed": "verified fix found", "already_passing": "tests already pass",
           "no_fix": "no verified fix found"}
@@ -17,13 +17,14 @@ def _cell(text: str) -> str:
     return "`" + text.replace("|", "\\|").replace("`", "'").replace("\n", " ")[:80] + "`"
 
 
-def _comparisons(rows: tuple[PatchComparison, ...]) -> list[str]:
+def _comparisons(rows: tuple[Comparison, ...]) -> list[str]:
     table = ["| function | input | output A | output B | kept | decided by |",
              "|---|---|---|---|---|---|"]
     for c in rows:
-        kept = c.patch_a if c.winner == "a" else c.patch_b
-        table.append(f"| `{c.function}` | {_cell(c.input)} | {c.patch_a}: {_cell(c.output_a)} | "
-                     f"{c.patch_b}: {_cell(c.output_b)} | {kept} | {c.decided_by} |")
+        kept = c.candidate_a if c.winner == "a" else c.candidate_b
+        table.append(f"| `{c.problem_id}` | {_cell(c.input)} | {c.candidate_a}: "
+                     f"{_cell(c.output_a)} | {c.candidate_b}: {_cell(c.output_b)} | {kept} | "
+                     f"{c.decided_by} |")
     return table
 
 

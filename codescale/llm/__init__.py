@@ -5,6 +5,7 @@
 - `openai`: any OpenAI-compatible chat server (`vllm serve`, llama.cpp's server, hosted APIs).
 - `vllm`: the offline vLLM engine on a GPU, imported only when used.
 
-`factory.open_generator` picks one from an `LLMConfig`; `cache.CachedGenerator` puts a
-persistent SQLite cache in front of any of them; `usage` turns results into a `Cost`.
+Each is one module under `backends/` whose settings model opens it (`registry`; `LLMConfig`
+is their union); `cache.CachedGenerator` puts a persistent SQLite cache in front of any of
+them; `usage` turns results into a `Cost`.
 """

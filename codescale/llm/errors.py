@@ -1,7 +1,9 @@
 """Errors of the generator backends, each with a one-line message naming the cause."""
 
+from codescale.errors import CodescaleError
 
-class LLMError(Exception):
+
+class LLMError(CodescaleError):
     """A generator backend cannot do what was asked; the message says why."""
 
 

@@ -1,6 +1,6 @@
 """Problem sources: problem files, HumanEval and LiveCodeBench, all producing `Problem`s."""
 
 from codescale.problems.errors import ProblemLoadError
-from codescale.problems.files import load_problem_file, load_problem_files
+from codescale.problems.files import load_problem_file, load_problems
 
-__all__ = ["ProblemLoadError", "load_problem_file", "load_problem_files"]
+__all__ = ["ProblemLoadError", "load_problem_file", "load_problems"]

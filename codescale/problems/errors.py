@@ -1,7 +1,9 @@
 """The error every problem loader raises: one line per defect, naming file, field and cause."""
 
+from codescale.errors import CodescaleError
 
-class ProblemLoadError(Exception):
+
+class ProblemLoadError(CodescaleError):
     """A problem source could not be loaded; `lines` holds one message per defect."""
 
     def __init__(self, lines: list[str]) -> None:

@@ -6,7 +6,7 @@ A `stdin` problem's tests are `{input: str, output: str}`; a `call` problem's te
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -90,16 +90,16 @@ def load_problem_file(path: Path) -> Problem:
         raise ProblemLoadError(_error_lines(path, error)) from None
 
 
-def problem_paths(paths: Iterable[Path]) -> Iterator[Path]:
+def problem_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
     """Expand folders into the problem files they hold (sorted); pass files through."""
-    for path in paths:
+    for path in map(Path, paths):
         if path.is_dir():
             yield from sorted(p for p in path.rglob("*") if p.suffix in PROBLEM_SUFFIXES)
         else:
             yield path
 
 
-def check_problem_files(paths: Iterable[Path]) -> tuple[list[Problem], list[str]]:
+def check_problem_files(paths: Iterable[Path | str]) -> tuple[list[Problem], list[str]]:
     """Load every problem under `paths`; return the valid ones and one line per defect."""
     problems: list[Problem] = []
     errors: list[str] = []
@@ -112,8 +112,9 @@ def check_problem_files(paths: Iterable[Path]) -> tuple[list[Problem], list[str]
     return problems, errors
 
 
-def load_problem_files(paths: list[Path]) -> list[Problem]:
-    """Load every problem under `paths`; raise one `ProblemLoadError` with all defects."""
+def load_problems(paths: Sequence[Path | str]) -> list[Problem]:
+    """Load every problem file under `paths` (files or folders); raise one
+    `ProblemLoadError` with all defects."""
     problems, errors = check_problem_files(paths)
     if errors:
         raise ProblemLoadError(errors)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from codescale.models import Cost
+from codescale.models import Cost, Step
 from codescale.scaling.config import BudgetCaps
 from codescale.store import Spending
 
@@ -43,16 +43,16 @@ class Budget:
                 self._earlier_wall_s += earlier.cost.wall_time_s
         self.stopped: str | None = None
 
-    def charge(self, problem_id: str, cost: Cost, stage: str = "") -> None:
-        """Add a problem's `cost` to the run's, and record it in the ledger under `stage`."""
+    def charge(self, problem_id: str, cost: Cost, step: Step) -> None:
+        """Add a problem's `cost` to the run's, and record it in the ledger under `step`."""
         self._spent += cost
         if self._ledger is None:
             return
         now = self._clock()
         elapsed, self._last_charge = now - self._last_charge, now
         self._ledger.put_spending([
-            Spending(problem_id=problem_id, stage=stage, cost=cost),
-            Spending(problem_id="", stage=stage, cost=Cost(wall_time_s=elapsed))])
+            Spending(problem_id=problem_id, step=step, cost=cost),
+            Spending(problem_id="", step=step, cost=Cost(wall_time_s=elapsed))])
 
     def _wall_time_s(self) -> float:
         return self._earlier_wall_s + self._clock() - self._start

@@ -1,9 +1,7 @@
 """Group survivors by behaviour: same output (by `outputs_match`) on every synthesized input."""
 
-from collections.abc import Sequence
-
-from codescale.execution.compare import outputs_match
-from codescale.models import Execution, Frozen, IOStyle
+from codescale.models import Execution, Frozen
+from codescale.scaling.contest import Bracket, Entrant, Output, group
 from codescale.scaling.pool import PoolEntry, ProblemPool
 
 
@@ -23,16 +21,16 @@ class Cluster(Frozen):
         return sum(e.copies for e in self.members)
 
 
-def agree(io: IOStyle, a: Execution, b: Execution) -> bool:
-    """Two runs on one input agree: both ran and outputs match, or both failed the same way."""
-    if a.status.ran_cleanly and b.status.ran_cleanly:
-        return outputs_match(io, a.stdout, b.stdout)
-    return a.status == b.status
+def shown(execution: Execution) -> Output:
+    """A run as the S* core sees it: the output, or how the program ended."""
+    if execution.status.ran_cleanly:
+        return Output(text=execution.stdout)
+    return Output(text=f"(no output: the program ended with {execution.status.value})",
+                  clean=False, failure=execution.status.value)
 
 
-def same_behaviour(io: IOStyle, a: Sequence[Execution], b: Sequence[Execution]) -> bool:
-    """True when two candidates agree on every input."""
-    return all(agree(io, x, y) for x, y in zip(a, b, strict=True))
+def _outputs(pool: ProblemPool, entry: PoolEntry) -> tuple[Output, ...]:
+    return tuple(shown(run) for run in pool.behaviour.get(entry.candidate.id, []))
 
 
 def clusters(pool: ProblemPool) -> list[Cluster]:
@@ -43,17 +41,23 @@ def clusters(pool: ProblemPool) -> list[Cluster]:
     ran = [e for e in survivors if e.candidate.id in pool.behaviour]
     if not ran:
         return [Cluster(members=tuple(survivors))] if survivors else []
-    groups: list[list[PoolEntry]] = []
-    for entry in ran:
-        runs = pool.behaviour[entry.candidate.id]
-        home = next((g for g in groups
-                     if same_behaviour(pool.problem.io, pool.behaviour[g[0].candidate.id], runs)),
-                    None)
-        if home is None:
-            groups.append([entry])
-        else:
-            home.append(entry)
     order = {e.candidate.id: i for i, e in enumerate(pool.entries)}
-    found = [Cluster(members=tuple(g)) for g in groups]
+    found = [Cluster(members=tuple(g))
+             for g in group(ran, lambda entry: _outputs(pool, entry), pool.problem.io)]
     return sorted(found, key=lambda c: (-c.size, -pool.public_passed(c.representative.candidate.id),
                                         order[c.members[0].candidate.id]))
+
+
+def bracket(pool: ProblemPool) -> Bracket:
+    """The pool's knockout: its synthesized inputs, public tests passed as the second
+    tie-break."""
+    return Bracket(key=pool.problem.id, inputs=tuple(pool.inputs),
+                   problems=(pool.problem,) * len(pool.inputs), io=pool.problem.io,
+                   merit_decider="public_tests", merit_rule="more public tests passed")
+
+
+def entrant(pool: ProblemPool, cluster: Cluster) -> Entrant:
+    """A cluster as an entrant of the pool's bracket, played by its representative."""
+    rep = cluster.representative
+    return Entrant(id=rep.candidate.id, size=cluster.size,
+                   merit=pool.public_passed(rep.candidate.id), outputs=_outputs(pool, rep))

@@ -1,13 +1,6 @@
 """Settings of the S* pipeline; every default follows the S* paper (Li et al., 2025)."""
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-
-SelectorName = Literal["sstar", "first", "random", "public_tests", "majority", "codet",
-                       "llm_judge", "oracle"]
-SELECTORS: tuple[SelectorName, ...] = ("sstar", "first", "random", "public_tests", "majority",
-                                       "codet", "llm_judge", "oracle")
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class BudgetCaps(BaseModel):
@@ -35,8 +28,8 @@ class ScalingConfig(BaseModel):
     max_tokens: int = Field(default=1024, ge=1, description="per completion")
     rounds: int = Field(default=2, ge=0, description="debug rounds on public tests")
     seed: int = 0
-    selector: SelectorName = "sstar"
-    baselines: tuple[SelectorName, ...] = Field(
+    selector: str = Field(default="sstar", description="the strategy whose answer is returned")
+    baselines: tuple[str, ...] = Field(
         default=(), description="further strategies answered on the same pool and stored")
     llm_inputs: int = Field(default=10, ge=0, description="inputs the LLM is asked to synthesize")
     hypothesis_inputs: int = Field(default=10, ge=0, description="inputs fuzzed from public tests")
@@ -45,3 +38,15 @@ class ScalingConfig(BaseModel):
     feedback_chars: int = Field(default=1500, ge=100,
                                 description="longest input/output quoted in a revision prompt")
     budget: BudgetCaps = BudgetCaps()
+
+    @field_validator("selector", "baselines")
+    @classmethod
+    def _registered(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+        """Every strategy named must be registered (`codescale.scaling.registry`)."""
+        from codescale.scaling.registry import strategy_names  # the registry imports this module
+
+        known = strategy_names()
+        for name in (value,) if isinstance(value, str) else value:
+            if name not in known:
+                raise ValueError(f"unknown strategy {name!r}; known: {', '.join(known)}")
+        return value

@@ -1,7 +1,7 @@
 """Stage 2: iterative debugging; failing candidates are revised from a failing public test."""
 
 from codescale.llm.protocol import GenerationRequest
-from codescale.models import Status
+from codescale.models import Stage, Status
 from codescale.scaling.pool import PoolEntry, ProblemPool
 from codescale.scaling.prompts import failure_report, revision_messages
 from codescale.scaling.public import run_public
@@ -31,7 +31,7 @@ def debug_round(runner: Runner, pools: list[ProblemPool], round_: int) -> None:
     """Revise every failing candidate of every problem as ONE batch, then test the revisions."""
     todo = [(pool, entry) for pool in pools for entry in _failing(runner, pool, round_)]
     requests = [(pool.problem.id, _revision_request(runner, pool, entry)) for pool, entry in todo]
-    results = runner.generate(f"debug round {round_}", requests)
+    results = runner.generate(Stage.DEBUG, requests, round_)
     for (pool, entry), result in zip(todo, results, strict=True):
         if result is not None:
             admit(runner, pool, result, round_, entry.candidate.id,

@@ -1,44 +1,22 @@
 """The S* pipeline: sample, debug, synthesize inputs, select; all problems batched together."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from codescale.execution.protocol import Sandbox
 from codescale.llm.protocol import Generator
 from codescale.models import Answer, Problem
-from codescale.scaling import select
-from codescale.scaling.adjudicate import sstar
 from codescale.scaling.budget import Budget
-from codescale.scaling.config import ScalingConfig, SelectorName
+from codescale.scaling.config import ScalingConfig
 from codescale.scaling.costs import Totals, problem_strategy_cost, totals
 from codescale.scaling.debug import debug
 from codescale.scaling.errors import ScalingError
-from codescale.scaling.judge import llm_judge
-from codescale.scaling.oracle import oracle
 from codescale.scaling.pool import PoolEntry, ProblemPool
 from codescale.scaling.public import run_public
+from codescale.scaling.registry import get_strategy
 from codescale.scaling.runner import Progress, Runner
 from codescale.scaling.sample import sample
 from codescale.scaling.synthesize import synthesize
 from codescale.store import RunStore
-
-Strategy = Callable[[Runner, list[ProblemPool]], list[Answer]]
-
-
-def _each(choose: Callable[[ProblemPool, int], Answer]) -> Strategy:
-    """A strategy that needs no LLM, applied to each pool with the run seed."""
-    return lambda runner, pools: [choose(pool, runner.config.seed) for pool in pools]
-
-
-STRATEGIES: dict[SelectorName, Strategy] = {
-    "sstar": sstar,
-    "first": _each(select.first),
-    "random": _each(select.random_sample),
-    "public_tests": _each(select.public_tests),
-    "majority": _each(select.majority),
-    "codet": _each(select.codet),
-    "llm_judge": llm_judge,
-    "oracle": oracle,
-}
 
 
 def load_pools(problems: Sequence[Problem], store: RunStore) -> list[ProblemPool]:
@@ -81,7 +59,7 @@ def solve(problems: Sequence[Problem], config: ScalingConfig, generator: Generat
     chosen: list[Answer] = []
     for name in dict.fromkeys((config.selector, *config.baselines)):
         runner.emit("select", name)
-        answers = STRATEGIES[name](runner, pools)
+        answers = get_strategy(name).run(runner, pools)
         summed = totals(runner.store.spending())
         answers = [_settle(runner, answer, summed, len(pools)) for answer in answers]
         chosen = chosen or answers

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from codescale.execution.protocol import Sandbox, SandboxJob
 from codescale.llm.protocol import GenerationRequest, GenerationResult, Generator
 from codescale.llm.usage import result_cost
-from codescale.models import Cost, Execution, Frozen, Problem, TestCase
+from codescale.models import Cost, Execution, Frozen, Problem, Stage, Step, TestCase
 from codescale.scaling.budget import Budget
 from codescale.scaling.config import ScalingConfig
 from codescale.store import RunStore
@@ -41,21 +41,22 @@ class Runner:
         if self._progress is not None:
             self._progress(Event(stage=stage, message=message, done=done, total=total))
 
-    def generate(self, stage: str, requests: Sequence[tuple[str, GenerationRequest]]
-                 ) -> list[GenerationResult | None]:
+    def generate(self, stage: Stage, requests: Sequence[tuple[str, GenerationRequest]],
+                 round_: int = 0) -> list[GenerationResult | None]:
         """Send `(problem_id, request)` pairs as ONE batch; None for those the budget cut."""
         if not requests or self.budget.exhausted():
             return [None] * len(requests)
+        step = Step(stage=stage, round=round_)
         left = self.budget.calls_left()
         sent = list(requests if left is None else requests[:left])
-        self.emit(stage, f"{len(sent)} generation requests", 0, len(sent))
+        self.emit(step.label, f"{len(sent)} generation requests", 0, len(sent))
         results = self._generator.generate([request for _, request in sent])
         for (problem_id, _), result in zip(sent, results, strict=True):
-            self.budget.charge(problem_id, result_cost(result), stage)
-        self.emit(stage, f"{len(sent)} generation requests", len(sent), len(sent))
+            self.budget.charge(problem_id, result_cost(result), step)
+        self.emit(step.label, f"{len(sent)} generation requests", len(sent), len(sent))
         return [*results, *[None] * (len(requests) - len(sent))]
 
-    def execute(self, stage: str, jobs: Sequence[tuple[Problem, str, str, Sequence[TestCase]]]
+    def execute(self, stage: Stage, jobs: Sequence[tuple[Problem, str, str, Sequence[TestCase]]]
                 ) -> list[list[Execution] | None]:
         """Run `(problem, candidate_id, code, tests)` jobs, reusing recorded executions.
 
@@ -70,7 +71,8 @@ class Runner:
             for i, executions in zip(allowed, fresh, strict=True):
                 problem, _, _, tests = jobs[i]
                 self.store.put_executions(tests, executions)
-                self.budget.charge(problem.id, Cost(executions=len(executions)), stage)
+                self.budget.charge(problem.id, Cost(executions=len(executions)),
+                                   Step(stage=stage))
                 recorded[i] = list(executions)
             self.emit(stage, f"{len(allowed)} programs run", len(allowed), len(allowed))
         return [None if None in found else found for found in recorded]  # type: ignore[misc]

@@ -3,7 +3,7 @@
 import hashlib
 
 from codescale.llm.protocol import GenerationRequest, GenerationResult, SamplingParams
-from codescale.models import Candidate
+from codescale.models import Candidate, Stage
 from codescale.scaling.extract import extract_code
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.prompts import sample_messages
@@ -69,7 +69,7 @@ def sample(runner: Runner, pools: list[ProblemPool]) -> None:
     """Sample `n` programs for each problem not sampled yet, all problems in one batch."""
     todo = [pool for pool in pools if runner.store.step(f"sample:{pool.problem.id}") is None]
     asked = [(pool, sample_requests(runner, pool)) for pool in todo]
-    results = iter(runner.generate("sample", [(pool.problem.id, request)
+    results = iter(runner.generate(Stage.SAMPLE, [(pool.problem.id, request)
                                               for pool, requests in asked
                                               for request in requests]))
     for pool, requests in asked:

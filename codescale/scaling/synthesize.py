@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from codescale.llm.protocol import GenerationRequest, SamplingParams
-from codescale.models import Execution, Problem, TestCase
+from codescale.models import Execution, Problem, Stage, TestCase
 from codescale.scaling.fuzz import fuzz_inputs
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.prompts import synthesis_messages
@@ -119,7 +119,7 @@ def _propose(runner: Runner, pools: list[ProblemPool]) -> dict[str, list[TestCas
         else:
             proposed[pool.problem.id] = [TestCase.model_validate(t) for t in recorded]
     asking = [pool for pool in todo if config.llm_inputs]
-    results = runner.generate("synthesize inputs",
+    results = runner.generate(Stage.SYNTHESIZE,
                               [(pool.problem.id, _llm_request(runner, pool.problem))
                                for pool in asking])
     answered = {pool.problem.id: parse_inputs(result.completions[0].text, pool.problem)
@@ -146,7 +146,7 @@ def synthesize(runner: Runner, pools: list[ProblemPool]) -> None:
     jobs = [(pool, entry.candidate) for pool in contested for entry in pool.survivors()
             if proposed[pool.problem.id]]
     tests = {pid: [TestCase(input=t.input) for t in found] for pid, found in proposed.items()}
-    results = runner.execute("synthesized inputs",
+    results = runner.execute(Stage.SYNTHESIZED_RUNS,
                              [(pool.problem, c.id, c.code, tests[pool.problem.id])
                               for pool, c in jobs])
     table: dict[str, dict[str, list[Execution]]] = {}

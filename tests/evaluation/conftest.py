@@ -7,7 +7,6 @@ import pytest
 
 from codescale.evaluation.run import evaluate
 from codescale.evaluation.summary import EvalSummary
-from codescale.execution.factory import open_sandbox
 from codescale.execution.protocol import Sandbox
 from tests.evaluation import scenario
 
@@ -15,7 +14,7 @@ from tests.evaluation import scenario
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
     """The bubblewrap sandbox with two workers."""
-    with open_sandbox(scenario.config(Path(".")).sandbox) as opened:
+    with scenario.config(Path(".")).sandbox.open() as opened:
         yield opened
 
 

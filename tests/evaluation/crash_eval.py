@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from codescale.evaluation.run import evaluate
-from codescale.execution.factory import open_sandbox
 from codescale.execution.protocol import Sandbox, SandboxJob
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Execution
-from codescale.scaling.oracle import CHECK_RUN
+from codescale.scoring.humaneval import CHECK_RUN
 from tests.evaluation import scenario
 
 
@@ -42,7 +41,7 @@ class HangingAtHiddenRuns:
 
 def main(run_dir: Path, marker: Path, kind: str) -> None:
     config = scenario.config(run_dir)
-    with open_sandbox(config.sandbox) as sandbox:
+    with config.sandbox.open() as sandbox:
         if kind == "hidden":
             evaluate("scenario", scenario.PROBLEMS, config, scenario.generator(),
                      HangingAtHiddenRuns(sandbox, marker))

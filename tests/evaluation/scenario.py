@@ -7,7 +7,7 @@ import json
 import re
 
 from codescale.config import Config
-from codescale.execution.config import SandboxConfig
+from codescale.execution.config import sandbox_config
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Problem, TestCase
 from codescale.scaling.config import ScalingConfig
@@ -41,7 +41,7 @@ ADD_SAMPLES = ["abs_first"] * 5 + ["right"] * 2 + ["minus"]
 def config(run_dir: object, rounds: int = 1) -> Config:
     """Settings of the scenario: n = 8, one debug round, the local sandbox, no cache."""
     return Config(scaling=ScalingConfig(n=N, rounds=rounds, llm_inputs=3, hypothesis_inputs=3),
-                  sandbox=SandboxConfig(backend="local", pool_size=2), run_dir=run_dir,
+                  sandbox=sandbox_config(backend="local", pool_size=2), run_dir=run_dir,
                   completion_cache=None)
 
 

@@ -5,25 +5,28 @@ from collections.abc import Iterator
 
 import pytest
 
-from codescale.execution import SandboxConfig, SandboxJob, open_sandbox
+from codescale.execution import SandboxJob
+from codescale.execution.config import sandbox_config
 from codescale.execution.pool import WorkerPool
+from codescale.execution.registry import SandboxSettings
 from codescale.models import TestCase
 
 HOST_SECRET = "codescale-host-secret-5f1c9a"
 BACKENDS = [pytest.param("docker", marks=pytest.mark.docker), "local"]
 
 
-def sandbox_config(backend: str, pool_size: int) -> SandboxConfig:
+def small_limits(backend: str, pool_size: int) -> SandboxSettings:
     """Small limits so that hostile programs hit them fast."""
-    return SandboxConfig(backend=backend, pool_size=pool_size, output_limit_bytes=1 << 20,
-                         max_processes=32, scratch_mb=16, container_memory_mb=512)
+    container = {"container_memory_mb": 512} if backend == "docker" else {}
+    return sandbox_config(backend=backend, pool_size=pool_size, output_limit_bytes=1 << 20,
+                          max_processes=32, scratch_mb=16, **container)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def sandbox(request: pytest.FixtureRequest) -> Iterator[WorkerPool]:
     """A two-worker sandbox of each backend, started with a secret in the host environment."""
     os.environ["CODESCALE_TEST_SECRET"] = HOST_SECRET
-    with open_sandbox(sandbox_config(request.param, pool_size=2)) as opened:
+    with small_limits(request.param, pool_size=2).open() as opened:
         yield opened
 
 

@@ -15,11 +15,10 @@ from typing import NamedTuple
 import docker
 import pytest
 
-from codescale.execution import open_sandbox
 from codescale.execution.docker_backend import LABEL
 from codescale.execution.pool import WorkerPool
 from codescale.models import Status
-from tests.execution.conftest import BACKENDS, HOST_SECRET, job, sandbox_config
+from tests.execution.conftest import BACKENDS, HOST_SECRET, job, small_limits
 
 HOST_FILE = Path(f"/tmp/codescale-escape-{uuid.uuid4().hex}")
 HOST_ONLY_PATH = str(Path(__file__).resolve())
@@ -526,7 +525,7 @@ ATTACKS: dict[str, Attack] = {
 @pytest.fixture(scope="module", params=BACKENDS)
 def single(request: pytest.FixtureRequest) -> Iterator[WorkerPool]:
     """A one-worker sandbox of each backend, kept open across all attacks."""
-    with open_sandbox(sandbox_config(request.param, pool_size=1)) as opened:
+    with small_limits(request.param, pool_size=1).open() as opened:
         yield opened
 
 

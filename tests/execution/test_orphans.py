@@ -13,8 +13,8 @@ from codescale.execution.docker_backend import LABEL, docker_client
 REPO = Path(__file__).resolve().parents[2]
 HOLD_A_SANDBOX = """
 import sys
-from codescale.execution import SandboxConfig, open_sandbox
-with open_sandbox(SandboxConfig(backend="docker", pool_size=2)) as pool:
+from codescale.execution.config import sandbox_config
+with sandbox_config(backend="docker", pool_size=2).open() as pool:
     print(pool.instance, flush=True)
     sys.stdin.read()
 """

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 
-from codescale.execution.config import SandboxConfig
+from codescale.execution.config import sandbox_config
 from codescale.execution.jobs import WorkerFailure
 from codescale.execution.pool import HEADER_LIMIT, ReplyReader, WorkerPool
 from codescale.models import Status
@@ -49,7 +49,7 @@ def pool_of(steps: list[bytes | Exception]) -> tuple[WorkerPool, list[ScriptedWo
         started.append(slot)
         return ScriptedWorker(script, closed)
 
-    return WorkerPool("scripted", start, 1, SandboxConfig()), closed, started
+    return WorkerPool("scripted", start, 1, sandbox_config()), closed, started
 
 
 ENGINE_FAILURES = [requests.exceptions.ReadTimeout("read timed out"),

@@ -73,5 +73,4 @@ def test_every_input_is_passed_as_its_flag(tmp_path: Path) -> None:
 
 def test_empty_inputs_leave_the_cli_defaults(tmp_path: Path) -> None:
     args, _ = _run_step(tmp_path, {})
-    assert args == [".", "--test-cmd", "pytest -q", "--output", "codescale-fix.diff",
-                    "--summary", "codescale-fix.md"]
+    assert args == [".", "--output", "codescale-fix.diff", "--summary", "codescale-fix.md"]

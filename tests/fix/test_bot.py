@@ -2,15 +2,13 @@
 the tests that passed before, debug rounds, selection among verified patches, the summary."""
 
 import re
+from pathlib import Path
 
 from codescale.execution.pool import WorkerPool
-from codescale.fix.bot import fix
-from codescale.fix.config import FixConfig
 from codescale.fix.models import FixReport
-from codescale.fix.snapshot import Snapshot
 from codescale.fix.summary import markdown
 from codescale.llm.protocol import GenerationRequest
-from tests.fix.conftest import REPOS
+from tests.fix.conftest import REPOS, fix_config, run_fix
 from tests.scaling.doubles import ScriptedGenerator, prompt_text
 
 RIGHT = ("def average(values):\n    if not values:\n        return 0.0\n"
@@ -20,16 +18,12 @@ RIGHT_LONGER = ("def average(values):\n    total = sum(values)\n    if len(value
 FLOORED = ("def average(values):\n    if not values:\n        return 0.0\n"
            "    return sum(values) // len(values)\n")
 BREAKS_OTHERS = "def average(values):\n    return 0.0\n"
+EDGE = REPOS / "missing_edge_case"
 STILL_WRONG = "def average(values):\n    return sum(values) / max(len(values), 1) + 1\n"
 
 
 def fenced(code: str) -> str:
     return f"Here is the fix.\n```python\n{code}```\n"
-
-
-def _config(**changes: object) -> FixConfig:
-    return FixConfig.model_validate({"n": 4, "rounds": 1, "llm_inputs": 2,
-                                     "hypothesis_inputs": 5, **changes})
 
 
 def _judge_for_fractions(request: GenerationRequest) -> list[str]:
@@ -39,12 +33,13 @@ def _judge_for_fractions(request: GenerationRequest) -> list[str]:
     return ["Answer: A" if "." in output_a else "Answer: B"]
 
 
-def test_regression_is_rejected_and_debugging_finds_the_fix(local_sandbox: WorkerPool) -> None:
+def test_regression_is_rejected_and_debugging_finds_the_fix(local_sandbox: WorkerPool,
+                                                             tmp_path: Path) -> None:
     generator = ScriptedGenerator(
         sample=lambda request: [fenced(BREAKS_OTHERS), fenced(STILL_WRONG),
                                 "no code at all", fenced(BREAKS_OTHERS)],
         revise=lambda request: [fenced(RIGHT)])
-    report = fix(Snapshot.read(REPOS / "missing_edge_case"), _config(), generator, local_sandbox)
+    report = run_fix(EDGE, generator, local_sandbox, tmp_path)
 
     assert report.status == "fixed"
     assert report.candidates == 3  # two distinct sampled patches, one revision (others repeat)
@@ -59,14 +54,13 @@ def test_regression_is_rejected_and_debugging_finds_the_fix(local_sandbox: Worke
 
 
 def test_behaviour_groups_are_adjudicated_and_ties_keep_the_smallest(
-        local_sandbox: WorkerPool) -> None:
+        local_sandbox: WorkerPool, tmp_path: Path) -> None:
     generator = ScriptedGenerator(
         sample=lambda request: [fenced(RIGHT_LONGER), fenced(FLOORED), fenced(RIGHT),
                                 fenced(FLOORED)],
         synthesize=lambda request: ['```json\n[{"input": [[1, 2]], "output": 1.5}]\n```'],
         adjudicate=_judge_for_fractions)
-    report = fix(Snapshot.read(REPOS / "missing_edge_case"), _config(rounds=0), generator,
-                 local_sandbox)
+    report = run_fix(EDGE, generator, local_sandbox, tmp_path, fix_config(rounds=0))
 
     assert report.status == "fixed" and len(report.verified) == 3
     selection = report.selection
@@ -79,10 +73,10 @@ def test_behaviour_groups_are_adjudicated_and_ties_keep_the_smallest(
     assert report.cost.llm_calls == 3 and report.cost.executions >= 5
 
 
-def test_no_verified_patch_is_reported(local_sandbox: WorkerPool) -> None:
+def test_no_verified_patch_is_reported(local_sandbox: WorkerPool, tmp_path: Path) -> None:
     generator = ScriptedGenerator(sample=lambda request: [fenced(BREAKS_OTHERS)] * 4,
                                   revise=lambda request: [fenced(BREAKS_OTHERS)])
-    report = fix(Snapshot.read(REPOS / "missing_edge_case"), _config(), generator, local_sandbox)
+    report = run_fix(EDGE, generator, local_sandbox, tmp_path)
     assert report.status == "no_fix" and report.selection is None
     assert "none of 1 candidate patches" in report.reason
     text = markdown(report)
@@ -91,9 +85,9 @@ def test_no_verified_patch_is_reported(local_sandbox: WorkerPool) -> None:
 
 
 def test_summary_of_a_fix_says_what_failed_changed_passes_and_cost(
-        local_sandbox: WorkerPool) -> None:
+        local_sandbox: WorkerPool, tmp_path: Path) -> None:
     generator = ScriptedGenerator(sample=lambda request: [fenced(RIGHT)] * 4)
-    report = fix(Snapshot.read(REPOS / "missing_edge_case"), _config(), generator, local_sandbox)
+    report = run_fix(EDGE, generator, local_sandbox, tmp_path)
     text = markdown(report)
     assert text.startswith("## codescale fix: verified fix found")
     assert "### What failed\n- `test_stats.py::test_average_of_nothing`: " in text
@@ -105,9 +99,9 @@ def test_summary_of_a_fix_says_what_failed_changed_passes_and_cost(
                      r"2 sandbox runs", text)
 
 
-def test_passing_repository_needs_no_generation(local_sandbox: WorkerPool) -> None:
+def test_passing_repository_needs_no_generation(local_sandbox: WorkerPool,
+                                                tmp_path: Path) -> None:
     generator = ScriptedGenerator()
-    report: FixReport = fix(Snapshot.read(REPOS / "all_passing"), _config(), generator,
-                            local_sandbox)
+    report: FixReport = run_fix(REPOS / "all_passing", generator, local_sandbox, tmp_path)
     assert report.status == "already_passing" and generator.batches == []
     assert "All 1 tests pass; nothing to fix." in markdown(report)

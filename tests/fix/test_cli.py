@@ -8,18 +8,16 @@ from pathlib import Path
 import pytest
 
 from codescale.execution.pool import WorkerPool
-from codescale.fix.bot import fix
-from codescale.fix.config import FixConfig
 from codescale.fix.errors import FixError
-from codescale.fix.snapshot import Snapshot
 from codescale.fix.worktree import apply_patch, ensure_clean
-from tests.fix.conftest import REPOS
+from tests.fix.conftest import REPOS, fix_config, run_fix
 from tests.fix.test_bot import RIGHT, fenced
 from tests.scaling.doubles import ScriptedGenerator
 
 
-def codescale_fix(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["codescale", "fix", *args, "--sandbox", "local"],
+def codescale_fix(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`codescale fix` run from `where`, so its default run directory lands there."""
+    return subprocess.run(["codescale", "fix", *args, "--sandbox", "local"], cwd=where,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -34,25 +32,25 @@ def git_copy(name: str, tmp_path: Path) -> Path:
 
 
 def test_passing_suite_says_so_and_exits_zero(tmp_path: Path) -> None:
-    done = codescale_fix(str(REPOS / "all_passing"), "--summary", str(tmp_path / "s.md"))
+    done = codescale_fix(tmp_path, str(REPOS / "all_passing"), "--summary", str(tmp_path / "s.md"))
     assert done.returncode == 0, done.stderr
     assert "## codescale fix: tests already pass" in done.stdout
     assert "All 1 tests pass; nothing to fix." in done.stdout
     assert (tmp_path / "s.md").read_text() == done.stdout.removesuffix("\n")
 
 
-def test_missing_test_tool_is_one_clear_error() -> None:
-    done = codescale_fix(str(REPOS / "all_passing"), "--test-cmd", "tox -e py311")
+def test_missing_test_tool_is_one_clear_error(tmp_path: Path) -> None:
+    done = codescale_fix(tmp_path, str(REPOS / "all_passing"), "--test-cmd", "tox -e py311")
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "error: the test command `tox -e py311` cannot run in the sandbox: "
-        "/bin/sh: 3: tox: not found"]
+        "sh: 1: tox: not found"]
 
 
 def test_apply_refuses_a_dirty_tree_before_running_anything(tmp_path: Path) -> None:
     root = git_copy("off_by_one", tmp_path)
     (root / "series.py").write_text("# local edit\n")
-    done = codescale_fix(str(root), "--apply")
+    done = codescale_fix(tmp_path, str(root), "--apply")
     assert done.returncode == 1
     assert "--apply refuses a dirty work tree (1 changed files, first: series.py)" in done.stderr
     assert (root / "series.py").read_text() == "# local edit\n"
@@ -60,14 +58,14 @@ def test_apply_refuses_a_dirty_tree_before_running_anything(tmp_path: Path) -> N
 
 def test_apply_needs_a_git_work_tree(tmp_path: Path) -> None:
     shutil.copytree(REPOS / "off_by_one", tmp_path / "plain")
-    done = codescale_fix(str(tmp_path / "plain"), "--apply")
+    done = codescale_fix(tmp_path, str(tmp_path / "plain"), "--apply")
     assert done.returncode == 1 and "--apply needs a git work tree" in done.stderr
 
 
-def test_bad_flag_value_is_one_line() -> None:
-    done = codescale_fix(str(REPOS / "all_passing"), "--n", "0")
+def test_bad_flag_value_is_one_line(tmp_path: Path) -> None:
+    done = codescale_fix(tmp_path, str(REPOS / "all_passing"), "--n", "0")
     assert done.returncode == 1
-    assert done.stderr.strip() == "error: n: Input should be greater than or equal to 1"
+    assert done.stderr.strip() == "error: scaling.n: Input should be greater than or equal to 1"
 
 
 def test_the_bot_leaves_the_tree_alone_and_its_patch_applies(tmp_path: Path,
@@ -75,7 +73,7 @@ def test_the_bot_leaves_the_tree_alone_and_its_patch_applies(tmp_path: Path,
     root = git_copy("missing_edge_case", tmp_path)
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     generator = ScriptedGenerator(sample=lambda request: [fenced(RIGHT)] * 2)
-    report = fix(Snapshot.read(root), FixConfig(n=2), generator, local_sandbox)
+    report = run_fix(root, generator, local_sandbox, tmp_path / "run", fix_config(n=2))
     assert report.status == "fixed"
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
 

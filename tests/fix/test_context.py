@@ -2,7 +2,7 @@
 
 import pytest
 
-from codescale.execution import SandboxConfig, open_sandbox
+from codescale.execution.config import sandbox_config
 from codescale.execution.pool import WorkerPool
 from codescale.fix.context import gather
 from codescale.fix.models import TestOutcome, TestRun
@@ -52,7 +52,7 @@ def test_verification_finds_fixes_leftovers_and_regressions() -> None:
 @pytest.mark.docker
 def test_docker_sandbox_runs_the_suite_the_same_way() -> None:
     snapshot = Snapshot.read(REPOS / "wrong_condition")
-    with open_sandbox(SandboxConfig(backend="docker", pool_size=1)) as sandbox:
+    with sandbox_config(backend="docker", pool_size=1).open() as sandbox:
         run = SandboxRuns(sandbox, snapshot, "pytest -q").tests([None])[0]
     assert [(t.id, t.outcome) for t in run.tests] == [
         ("test_parity.py::test_is_even", "failed"), ("test_parity.py::test_is_positive", "passed")]

@@ -2,25 +2,24 @@
 runs the fixture repositories' own test suites."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from codescale.execution import SandboxConfig, open_sandbox
+from codescale.execution.config import sandbox_config
 from codescale.execution.pool import WorkerPool
-from codescale.fix.bot import fix
-from codescale.fix.config import FixConfig
 from codescale.fix.sandbox_runs import SandboxRuns
 from codescale.fix.snapshot import Snapshot
 from codescale.llm.llamacpp import LlamaCppGenerator
 from codescale.llm.model_file import embedded_model_path
-from tests.fix.conftest import REPOS
+from tests.fix.conftest import REPOS, fix_config, run_fix
 
 pytestmark = [pytest.mark.model, pytest.mark.docker]
 SEEDED = {"off_by_one": "test_series.py::test_sum_to_small",
           "wrong_condition": "test_parity.py::test_is_even",
           "missing_edge_case": "test_stats.py::test_average_of_nothing"}
-SMALL = FixConfig(n=3, rounds=0, max_tokens=256, feedback_chars=600, llm_inputs=2,
-                  hypothesis_inputs=5)
+SMALL = fix_config(n=3, rounds=0, max_tokens=256, feedback_chars=600, llm_inputs=2,
+                   hypothesis_inputs=5)
 
 
 @pytest.fixture(scope="module")
@@ -30,20 +29,20 @@ def model() -> LlamaCppGenerator:
 
 @pytest.fixture(scope="module")
 def docker_sandbox() -> Iterator[WorkerPool]:
-    with open_sandbox(SandboxConfig(backend="docker", pool_size=2)) as opened:
+    with sandbox_config(backend="docker", pool_size=2).open() as opened:
         yield opened
 
 
 @pytest.mark.parametrize("name", sorted(SEEDED))
 def test_bot_runs_on_a_seeded_bug(name: str, model: LlamaCppGenerator,
-                                  docker_sandbox: WorkerPool) -> None:
+                                  docker_sandbox: WorkerPool, tmp_path: Path) -> None:
     snapshot = Snapshot.read(REPOS / name)
-    report = fix(snapshot, SMALL, model, docker_sandbox)
+    report = run_fix(REPOS / name, model, docker_sandbox, tmp_path, SMALL)
 
     assert [t.id for t in report.baseline.failing] == [SEEDED[name]]
     assert report.cost.llm_calls >= 1 and report.cost.completion_tokens > 0
     assert report.status in ("fixed", "no_fix")
-    runs = SandboxRuns(docker_sandbox, snapshot, SMALL.test_command)
+    runs = SandboxRuns(docker_sandbox, snapshot, SMALL.fix.test_command)
     reruns = runs.tests([p.files for p in report.verified])
     for patch, rerun in zip(report.verified, reruns, strict=True):
         assert rerun.exit_code == 0 and not rerun.failing, patch.diff  # verified means green

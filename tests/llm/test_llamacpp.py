@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from codescale.llm.backends.llamacpp import LlamaCppConfig
 from codescale.llm.cache import CachedGenerator
-from codescale.llm.config import LLMConfig
 from codescale.llm.errors import ModelFileError
-from codescale.llm.factory import open_generator
 from codescale.llm.llamacpp import LlamaCppGenerator
 from codescale.llm.protocol import ChatMessage, GenerationRequest, SamplingParams
 
@@ -90,6 +89,6 @@ def test_a_file_that_is_not_gguf_is_named(tmp_path: Path) -> None:
 
 
 def test_the_factory_loads_a_gguf_path_under_its_file_name(embedded_gguf: Path) -> None:
-    generator = open_generator(LLMConfig(gguf_path=embedded_gguf, n_ctx=512))
+    generator = LlamaCppConfig(gguf_path=embedded_gguf, n_ctx=512).open()
     assert generator.name == f"llamacpp:{embedded_gguf.stem}"
     assert generator.generate([ask(ADD, max_tokens=2)])[0].completions[0].completion_tokens > 0

@@ -18,7 +18,7 @@ HAVE_VLLM = importlib.util.find_spec("vllm") is not None
 
 
 def test_the_backends_import_without_importing_vllm() -> None:
-    code = ("import sys, codescale.llm.factory, codescale.llm.vllm_backend; "
+    code = ("import sys, codescale.llm.config, codescale.llm.vllm_backend; "
             "assert 'vllm' not in sys.modules, 'vllm was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from codescale.problems import load_problem_files
+from codescale.problems import load_problems
 from tests.problems.host_runner import passes
 
 pytestmark = pytest.mark.subprocess_exec
 
 SOLUTIONS = Path(__file__).parent / "solutions"
-PROBLEMS = load_problem_files([Path(__file__).resolve().parents[2] / "problems"])
+PROBLEMS = load_problems([Path(__file__).resolve().parents[2] / "problems"])
 
 
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.id)

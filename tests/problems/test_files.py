@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from codescale.models import Problem
-from codescale.problems import ProblemLoadError, load_problem_file, load_problem_files
+from codescale.problems import ProblemLoadError, load_problem_file, load_problems
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "problems"
@@ -14,7 +14,7 @@ BROKEN = Path(__file__).parent / "broken"
 
 
 def test_examples_load_in_both_styles() -> None:
-    problems = load_problem_files([EXAMPLES])
+    problems = load_problems([EXAMPLES])
     assert len(problems) >= 12
     styles = {problem.io for problem in problems}
     assert styles == {"stdin", "call"}
@@ -56,7 +56,7 @@ def test_each_defect_gets_one_line_naming_file_and_field(name: str, message: str
 
 def test_folder_load_collects_every_defect() -> None:
     with pytest.raises(ProblemLoadError) as raised:
-        load_problem_files([BROKEN])
+        load_problems([BROKEN])
     assert len(raised.value.lines) == len(list(BROKEN.glob("*.yaml")))
 
 
@@ -65,14 +65,14 @@ def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(text)
     (tmp_path / "b.yaml").write_text(text)
     with pytest.raises(ProblemLoadError) as raised:
-        load_problem_files([tmp_path])
+        load_problems([tmp_path])
     assert raised.value.lines == [f"{tmp_path / 'b.yaml'}: id: duplicate id 'median' "
                                   f"(also in {tmp_path / 'a.yaml'})"]
 
 
 def test_empty_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ProblemLoadError, match="no problem files"):
-        load_problem_files([tmp_path])
+        load_problems([tmp_path])
 
 
 def test_stdin_problem_rejects_an_entry_point() -> None:

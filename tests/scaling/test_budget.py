@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
-from codescale.models import Cost
+from codescale.models import Cost, Stage, Step
 from codescale.scaling.budget import Budget
 from codescale.scaling.config import BudgetCaps, ScalingConfig
 from codescale.scaling.pipeline import solve
 from codescale.store import RunStore
 from tests.scaling.scenario import absolute_problem, scripted
+
+SAMPLE = Step(stage=Stage.SAMPLE)
 
 PROBLEMS = [absolute_problem("abs1"), absolute_problem("abs2"), absolute_problem("abs3")]
 
@@ -55,15 +57,15 @@ def test_zero_wall_time_abstains_with_the_reason(tmp_path: Path) -> None:
 def test_budget_adds_up_the_run_and_remembers_the_first_cap() -> None:
     now = [0.0]
     budget = Budget(BudgetCaps(llm_calls=3, wall_time_s=10), clock=lambda: now[0])
-    budget.charge("a", Cost(llm_calls=1, prompt_tokens=5))
-    budget.charge("b", Cost(llm_calls=1, executions=4))
+    budget.charge("a", Cost(llm_calls=1, prompt_tokens=5), SAMPLE)
+    budget.charge("b", Cost(llm_calls=1, executions=4), SAMPLE)
     assert budget.exhausted() is None and budget.calls_left() == 1
     assert budget.executions_left() is None
     now[0] = 4.0
     assert budget.total() == Cost(llm_calls=2, prompt_tokens=5, executions=4, wall_time_s=4.0)
     now[0] = 11.0
     assert budget.exhausted() == "wall-time budget reached (11.0s of 10.0s)"
-    budget.charge("a", Cost(llm_calls=5))
+    budget.charge("a", Cost(llm_calls=5), SAMPLE)
     assert budget.exhausted().startswith("wall-time")
 
 
@@ -82,10 +84,10 @@ def test_the_ledger_keeps_charges_by_stage_and_caps_count_them(tmp_path: Path) -
     store = RunStore.open(tmp_path)
     budget = Budget(BudgetCaps(llm_calls=3), clock=lambda: now[0], ledger=store)
     now[0] = 2.0
-    budget.charge("a", Cost(llm_calls=2, prompt_tokens=5), "sample")
+    budget.charge("a", Cost(llm_calls=2, prompt_tokens=5), SAMPLE)
     now[0] = 2.5
-    budget.charge("a", Cost(executions=4), "public tests")
-    rows = [(s.problem_id, s.stage, s.cost) for s in store.spending()]
+    budget.charge("a", Cost(executions=4), Step(stage=Stage.PUBLIC_TESTS))
+    rows = [(s.problem_id, s.step.label, s.cost) for s in store.spending()]
     assert rows == [("a", "sample", Cost(llm_calls=2, prompt_tokens=5)),
                     ("", "sample", Cost(wall_time_s=2.0)),
                     ("a", "public tests", Cost(executions=4)),

@@ -1,8 +1,8 @@
 """Clustering survivors by behaviour, and breaking ties between clusters without the judge."""
 
 from codescale.models import Candidate, Execution, Problem, Status, TestCase
-from codescale.scaling.adjudicate import tie_break
-from codescale.scaling.cluster import Cluster, clusters
+from codescale.scaling.cluster import Cluster, bracket, clusters, entrant
+from codescale.scaling.contest import Entrant, Match, tie_break
 from codescale.scaling.pool import PoolEntry, ProblemPool
 
 PROBLEM = Problem(id="p", statement="s", io="stdin",
@@ -60,12 +60,15 @@ def test_tie_break_prefers_size_then_public_record_then_earlier_cluster() -> Non
     pool = _pool({"a": (["1\n", "1\n"], 1), "b": (["2\n", "2\n"], 3), "c": (["3\n", "3\n"], 1)})
     pool.public["c"] = pool.public["c"][:1] + [pool.public["c"][1].model_copy(
         update={"status": Status.WRONG_ANSWER})]
-    a, b, c = (Cluster(members=(pool.entry(name),)) for name in "abc")
+    a, b, c = (entrant(pool, Cluster(members=(pool.entry(name),))) for name in "abc")
 
-    by_size = tie_break(pool, a, b, "judge answer unreadable", 0)
+    def match(x: Entrant, y: Entrant) -> Match:
+        return Match(bracket=bracket(pool), a=x, b=y)
+
+    by_size = tie_break(match(a, b), "judge answer unreadable", 0)
     assert (by_size.winner, by_size.decided_by) == ("b", "majority")
     assert by_size.input == "a\n" and (by_size.output_a, by_size.output_b) == ("1\n", "2\n")
-    by_record = tie_break(pool, c, a, "budget reached before judging", 0)
+    by_record = tie_break(match(c, a), "budget reached before judging", 0)
     assert (by_record.winner, by_record.decided_by) == ("b", "public_tests")
     assert by_record.rationale.startswith("budget reached")
-    assert tie_break(pool, a, a, "x", None).winner == "a"
+    assert tie_break(match(a, a), "x", None).winner == "a"

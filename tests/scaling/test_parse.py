@@ -1,8 +1,8 @@
 """Reading the LLM's answers: synthesized inputs, adjudication verdicts, judge choices."""
 
 from codescale.models import Problem, TestCase
-from codescale.scaling.adjudicate import parse_verdict
-from codescale.scaling.judge import parse_choice
+from codescale.scaling.contest import parse_verdict
+from codescale.scaling.strategies.llm_judge import parse_choice
 from codescale.scaling.synthesize import parse_inputs
 
 STDIN = Problem(id="s", statement="s", io="stdin")

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from codescale.execution.config import SandboxConfig
-from codescale.execution.factory import open_sandbox
+from codescale.execution.config import sandbox_config
 from codescale.execution.protocol import Sandbox
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Problem, TestCase
@@ -42,7 +41,7 @@ def _samples(request: GenerationRequest) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    opened = open_sandbox(SandboxConfig(backend="local", pool_size=2))
+    opened = sandbox_config(backend="local", pool_size=2).open()
     yield opened
     opened.close()
 

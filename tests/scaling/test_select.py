@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 
 from codescale.models import Answer
-from codescale.scaling.config import SELECTORS, ScalingConfig
+from codescale.scaling.config import ScalingConfig
 from codescale.scaling.pipeline import solve
+from codescale.scaling.registry import strategy_names
 from codescale.store import RunStore
 from tests.scaling.scenario import BEHAVIOURS, absolute_problem, scripted
 
-ALL_BASELINES = tuple(s for s in SELECTORS if s != "sstar")
+ALL_BASELINES = tuple(s for s in strategy_names() if s != "sstar")
 
 
 def _program_name(answer: Answer) -> str:
@@ -46,7 +47,7 @@ def test_baselines_answer_from_the_same_pool(store: RunStore) -> None:
     solve([absolute_problem()], config, generator, sandbox, store,)
     answers = {a.strategy: a for a in store.answers("abs")}
 
-    assert set(answers) == set(SELECTORS)
+    assert set(answers) == set(strategy_names())
     assert _program_name(answers["majority"]) == "identity"  # largest cluster, wrong on -4
     assert answers["majority"].evidence.cluster_size == 5
     assert _program_name(answers["first"]) == "identity"

@@ -5,7 +5,7 @@ every problem: stdin outputs must have the same lines (after stripping the whole
 each line), and a line that differs in text matches only when every token of both lines is
 a decimal number and the numbers are exactly equal (no float tolerance). A call's return
 value must equal the expected one under Python `==` (so `1 == 1.0` and `True == 1`), without
-tolerance. Hidden-test scores of LiveCodeBench problems use these rules.
+tolerance. The LiveCodeBench scorer (`codescale.scoring.livecodebench`) applies them.
 """
 
 import json

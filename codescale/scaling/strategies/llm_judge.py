@@ -1,12 +1,13 @@
-"""LLM judge without execution: the model reads the sampled programs and names the correct one."""
+"""`llm_judge`: without running anything, the model reads the samples and names the right one."""
 
 import re
 
 from codescale.llm.protocol import GenerationRequest, SamplingParams
-from codescale.models import Answer
+from codescale.models import Answer, Stage
 from codescale.scaling.answer import abstain, choose, share
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.prompts import judge_messages
+from codescale.scaling.registry import SAMPLING, strategy
 from codescale.scaling.runner import Runner
 
 _CHOICE = re.compile(r"answer\W{0,5}(?:is\W{0,3})?(?:program\s+)?#?(\d+)", re.IGNORECASE)
@@ -28,7 +29,7 @@ def _ask(runner: Runner, pools: list[ProblemPool]) -> dict[str, str]:
     replies = {pool.problem.id: recorded for pool in pools
                if (recorded := store.step(f"judge:{pool.problem.id}")) is not None}
     asking = [pool for pool in pools if len(pool.sampled()) > 1 and pool.problem.id not in replies]
-    results = runner.generate("llm judge", [
+    results = runner.generate(Stage.LLM_JUDGE, [
         (pool.problem.id, GenerationRequest(
             messages=judge_messages(pool.problem, [e.candidate.code for e in pool.sampled()],
                                     config.feedback_chars),
@@ -42,6 +43,7 @@ def _ask(runner: Runner, pools: list[ProblemPool]) -> dict[str, str]:
     return replies
 
 
+@strategy("llm_judge", SAMPLING | {Stage.LLM_JUDGE}, order=6)
 def llm_judge(runner: Runner, pools: list[ProblemPool]) -> list[Answer]:
     """For each problem, ask the LLM (one batch for all problems) which sampled program is right."""
     replies = _ask(runner, pools)

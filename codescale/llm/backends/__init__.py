@@ -1,0 +1,1 @@
+"""The built-in generator backends, one module each (`codescale.llm.registry`)."""

@@ -1,0 +1,2 @@
+"""The built-in selection strategies, one module each; each registers itself on import
+(`codescale.scaling.registry`)."""

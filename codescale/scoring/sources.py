@@ -1,0 +1,36 @@
+"""Which scorer judges a problem: the one registered for its source.
+
+Every module of this package is imported once, at the first look-up, so a scorer module
+registers itself just by being here.
+"""
+
+import functools
+import importlib
+import pkgutil
+from pathlib import Path
+
+from codescale.models import Problem
+from codescale.scoring.humaneval import CHECK
+from codescale.scoring.plain import PLAIN
+from codescale.scoring.scorer import Scorer, registered
+
+
+@functools.cache
+def _import_scorers() -> None:
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        importlib.import_module(f"{__package__}.{module.name}")
+
+
+def scorer_for(problem: Problem) -> Scorer:
+    """The scorer registered for `problem.source`. A problem from any other source (problem
+    files) is judged on its hidden test cases, or by its check program when it carries one."""
+    _import_scorers()
+    found = registered(problem.source)
+    if found is not None:
+        return found
+    return CHECK if problem.check_code is not None else PLAIN
+
+
+def has_hidden_verdict(problem: Problem) -> bool:
+    """True when the problem's scorer can judge it (it has hidden tests or a check program)."""
+    return scorer_for(problem).has_verdict(problem)
