@@ -16,9 +16,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from codescale.api import solve_all
+from codescale.api import Session
 from codescale.config import Config, run_completion_cache
-from codescale.evaluation.scoring import hidden_results
+from codescale.evaluation.scoring import score_answers
 from codescale.models import Cost
 from codescale.problems import load_problems
 from codescale.scaling.config import ScalingConfig
@@ -26,7 +26,7 @@ from codescale.scaling.config import ScalingConfig
 
 def arms(args: argparse.Namespace) -> dict[str, ScalingConfig]:
     """The two settings compared: greedy one sample, and S* with sampling and debugging."""
-    common = {"max_tokens": args.max_tokens, "seed": args.seed, "baselines": ("oracle",)}
+    common = {"max_tokens": args.max_tokens, "seed": args.seed}
     return {
         "greedy (n=1, T=0, no debugging)": ScalingConfig(
             n=1, temperature=0.0, rounds=0, selector="first", **common),
@@ -61,9 +61,10 @@ def main() -> None:
         config = Config(scaling=scaling, run_dir=run_dir,
                         completion_cache=run_completion_cache(run_dir))
         started = time.perf_counter()
-        answers = solve_all(problems, config)
-        elapsed = time.perf_counter() - started
-        verdicts[name] = hidden_results(run_dir, problems, answers)
+        with Session(config) as session:
+            answers = session.solve_all(problems)
+            elapsed = time.perf_counter() - started
+            verdicts[name] = score_answers(session, problems, answers)
         cost = sum((a.cost for a in answers), Cost())
         summary.add_row(name, f"{sum(v is True for v in verdicts[name].values())}/{len(problems)}",
                         str(sum(a.abstained for a in answers)), str(cost.prompt_tokens),
