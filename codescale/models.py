@@ -65,6 +65,13 @@ class Problem(Frozen):
         description="a benchmark's own test program, run after the candidate; "
         "it passes when it ends without error (HumanEval's `check`)",
     )
+    checker_code: str | None = Field(
+        default=None,
+        description="a stdin program that decides one test where several outputs are right: "
+        "it reads JSON {input, expected, output} and exits with 0 to accept")
+    reference_solution: str | None = Field(
+        default=None, description="a program known to be correct; a problem whose reference "
+        "fails its own hidden verdict is reported as untrusted")
     time_limit_s: float = Field(default=2.0, gt=0)
     memory_limit_mb: int = Field(default=256, gt=0)
     source: str = ""

@@ -1,4 +1,5 @@
-"""Which problems an evaluation runs: HumanEval, LiveCodeBench release files, or problem files."""
+"""Which problems an evaluation runs: HumanEval, LiveCodeBench release files, CodeContests
+(parquet or JSONL), or problem files."""
 
 from datetime import date
 from pathlib import Path
@@ -6,18 +7,28 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from codescale.models import Problem
-from codescale.problems import ProblemLoadError, humaneval, livecodebench, load_problems
+from codescale.problems import (
+    ProblemLoadError,
+    codecontests,
+    humaneval,
+    livecodebench,
+    load_problems,
+)
 from codescale.problems.livecodebench import Difficulty
 
 
 class BenchmarkChoice(BaseModel):
-    """A benchmark by name (`humaneval`, `livecodebench`) or a path, with its filters."""
+    """A benchmark by name (`humaneval`, `livecodebench`, `codecontests`) or a path, with its
+    filters."""
 
     model_config = ConfigDict(extra="forbid")
 
     target: str = Field(min_length=1)
     data: Path | None = Field(default=None,
-                              description="LiveCodeBench: folder of release files (test*.jsonl)")
+                              description="LiveCodeBench: folder of release files (test*.jsonl); "
+                                          "CodeContests: a parquet or JSONL file, or a folder")
+    letters: tuple[str, ...] | None = Field(default=None,
+                                            description="CodeContests: problem letters (A, B)")
     release: str | None = Field(default=None, description="LiveCodeBench: release_vN or vN")
     start_date: date | None = None
     end_date: date | None = None
@@ -35,6 +46,11 @@ def load_benchmark(choice: BenchmarkChoice) -> list[Problem]:
     another path is problem files or folders."""
     if choice.target == "humaneval":
         problems = humaneval.load()
+    elif choice.target == "codecontests":
+        if choice.data is None:
+            raise ProblemLoadError(["codecontests needs --data: its parquet shards or JSONL "
+                                    "rows (a file or a folder)"])
+        problems = codecontests.load(choice.data, letters=choice.letters)
     elif choice.target == "livecodebench":
         if choice.data is None:
             raise ProblemLoadError(["livecodebench needs --data: the folder of its release "
@@ -44,7 +60,7 @@ def load_benchmark(choice: BenchmarkChoice) -> list[Problem]:
         path = Path(choice.target)
         if not path.exists():
             raise ProblemLoadError([f"{path}: no such file or folder (benchmarks: humaneval, "
-                                    "livecodebench)"])
+                                    "livecodebench, codecontests)"])
         problems = (_livecodebench(choice, path) if path.suffix == ".jsonl"
                     else load_problems([path]))
     return problems[:choice.limit]

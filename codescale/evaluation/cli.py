@@ -41,14 +41,17 @@ _ERRORS: tuple[type[BaseException], ...] = (*USER_ERRORS, EvalError, sqlite3.Err
 
 def summary_tables(summary: EvalSummary) -> list[Table]:
     """The strategy table (accuracy, efficiency, cost) and the pass@k table."""
-    strategies = Table(title=f"strategies (oracle pass@{summary.n}: {100 * summary.oracle:.1f}%)")
-    for column in ("strategy", "solved", "pass@1", "efficiency", *COST_HEADERS):
+    trusted = summary.scored - len(summary.untrusted)
+    strategies = Table(title=f"strategies (oracle pass@{summary.n}: {100 * summary.oracle:.1f}%; "
+                             f"{len(summary.untrusted)} untrusted problems)")
+    for column in ("strategy", "solved", "pass@1", "solved (trusted)", "efficiency",
+                   *COST_HEADERS):
         strategies.add_column(column)
     for score in summary.strategies:
         efficiency = "-" if score.efficiency is None else f"{100 * score.efficiency:.1f}%"
         strategies.add_row(score.strategy, f"{score.solved}/{score.scored}",
-                           f"{100 * score.accuracy:.1f}%", efficiency,
-                           *cost_cells(score.cost.cost))
+                           f"{100 * score.accuracy:.1f}%", f"{score.solved_trusted}/{trusted}",
+                           efficiency, *cost_cells(score.cost.cost))
     pass_at = Table(title="raw samples")
     pass_at.add_column("k")
     pass_at.add_column("pass@k")
@@ -72,10 +75,14 @@ def _fail(error: BaseException) -> NoReturn:
 
 def eval_command(
     target: Annotated[str, typer.Argument(
-        help="humaneval, livecodebench, a LiveCodeBench .jsonl file, or problem files/folder")],
+        help="humaneval, livecodebench, codecontests, a LiveCodeBench .jsonl file, or problem "
+             "files/folder")],
     limit: Annotated[int | None, typer.Option(help="first N problems only")] = None,
     data: Annotated[Path | None, typer.Option(
-        help="livecodebench: folder of release files (test*.jsonl)")] = None,
+        help="livecodebench: folder of release files (test*.jsonl); codecontests: parquet "
+             "shards or JSONL rows (file or folder)")] = None,
+    index: Annotated[str | None, typer.Option(
+        help="codecontests: problem letters, comma-separated (A,B)")] = None,
     release: Annotated[str | None, typer.Option(
         help="livecodebench: release_vN (v1..vN), vN (that file) or release_latest")] = None,
     start_date: Annotated[str | None, typer.Option(
@@ -103,7 +110,8 @@ def eval_command(
         choice = BenchmarkChoice.model_validate({
             "target": target, "data": data, "release": release, "start_date": start_date,
             "end_date": end_date,
-            "difficulties": tuple(difficulty) if difficulty else None, "limit": limit})
+            "difficulties": tuple(difficulty) if difficulty else None, "limit": limit,
+            "letters": tuple(index.split(",")) if index else None})
         directory = run_dir or _DEFAULT_RUNS / f"eval-{Path(target).stem}"
         config = load_config(config_file, {
             "scaling": {"n": n, "rounds": rounds, "max_tokens": max_tokens, "seed": seed},

@@ -15,7 +15,7 @@ from codescale.models import (
     TestCase,
 )
 from codescale.scoring.scorer import Job, RunJobs
-from codescale.scoring.verdicts import Submission, judge
+from codescale.scoring.verdicts import Submission, judge, reference
 from codescale.store import RunStore
 
 
@@ -43,6 +43,8 @@ class ProblemRecord(Frozen):
         description="the candidate id each sample with code landed in; None: never sampled")
     answers: dict[str, Answer]
     comparisons: tuple[Comparison, ...]
+    trusted: bool = Field(default=True, description="False when the problem's reference "
+                          "solution fails its hidden verdict (tests or comparison unsound)")
 
     def candidate(self, candidate_id: str | None) -> CandidateRecord | None:
         """The record of a candidate id, if it is in the pool."""
@@ -78,6 +80,12 @@ def _candidate_records(store: RunStore, problem: Problem) -> tuple[CandidateReco
                  for (candidate, copies), judgement in zip(pool, judged, strict=True))
 
 
+def _trusted(store: RunStore, problem: Problem) -> bool:
+    """False only when the reference solution's recorded runs fail the hidden verdict."""
+    found = reference(problem)
+    return found is None or judge(recorded_runs(store), [found])[0].passed is not False
+
+
 def load_records(store: RunStore, problems: Sequence[Problem]) -> list[ProblemRecord]:
     """The record of every problem, in the given order."""
     records = []
@@ -88,5 +96,6 @@ def load_records(store: RunStore, problems: Sequence[Problem]) -> list[ProblemRe
             candidates=_candidate_records(store, problem),
             samples=None if samples is None else tuple(samples),
             answers={answer.strategy: answer for answer in store.answers(problem.id)},
-            comparisons=tuple(store.comparisons(problem.id))))
+            comparisons=tuple(store.comparisons(problem.id)),
+            trusted=_trusted(store, problem)))
     return records

@@ -46,16 +46,20 @@ COST_HEADERS = ("prompt tokens", "completion tokens", "LLM calls", "executions",
 
 
 def _overview(summary: EvalSummary) -> str:
+    trusted = summary.scored - len(summary.untrusted)
     strategies = _table(
-        ("strategy", "solved", "pass@1", "efficiency", *COST_HEADERS),
+        ("strategy", "solved", "pass@1", "solved (trusted)", "efficiency", *COST_HEADERS),
         ([escape(s.strategy), f"{s.solved}/{s.scored}", _percent(s.accuracy),
-          _percent(s.efficiency), *cost_cells(s.cost.cost)] for s in summary.strategies))
+          f"{s.solved_trusted}/{trusted}", _percent(s.efficiency), *cost_cells(s.cost.cost)]
+         for s in summary.strategies))
     pass_at = _table(("k", "pass@k of raw samples"),
                      ([str(p.k), _percent(p.value)] for p in summary.pass_at_k))
     stages = _table(("stage", *COST_HEADERS),
                     ([escape(s.stage), *cost_cells(s.cost)] for s in summary.stages))
     return (f"<h2>Strategies</h2><p>oracle (pass@n, the best any selector could do): "
-            f"{_percent(summary.oracle)}; efficiency = pass@1 / oracle.</p>{strategies}"
+            f"{_percent(summary.oracle)}; efficiency = pass@1 / oracle; untrusted problems "
+            f"(the reference solution fails their tests): "
+            f"{escape(', '.join(summary.untrusted)) or 'none'}.</p>{strategies}"
             f"<h2>pass@k</h2>{pass_at}<h2>Cost per stage</h2>{stages}")
 
 

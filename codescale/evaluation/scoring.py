@@ -16,7 +16,7 @@ from codescale.scaling.budget import Budget
 from codescale.scaling.config import BudgetCaps, ScalingConfig
 from codescale.scaling.runner import Progress, Runner
 from codescale.scoring.scorer import RunJobs
-from codescale.scoring.verdicts import Submission, answer_verdicts, judge
+from codescale.scoring.verdicts import Submission, answer_verdicts, judge, reference
 from codescale.store import RunStore
 
 
@@ -29,11 +29,13 @@ def hidden_jobs_runner(scaling: ScalingConfig, generator: Generator, sandbox: Sa
 
 
 def score_candidates(run_jobs: RunJobs, store: RunStore, problems: Sequence[Problem]) -> None:
-    """Run the hidden jobs of every candidate that `store` holds for `problems` (one batch), so
-    that the run's records hold every verdict; jobs recorded before (by the `oracle` strategy
-    or an interrupted run) are not run again."""
-    judge(run_jobs, [Submission(problem, candidate.id, candidate.code)
-                     for problem in problems for candidate, _ in store.candidates(problem.id)])
+    """Run the hidden jobs of every candidate that `store` holds for `problems`, and of each
+    problem's reference solution (one batch), so that the run's records hold every verdict;
+    jobs recorded before (by the `oracle` strategy or an interrupted run) are not run again."""
+    references = [found for problem in problems if (found := reference(problem)) is not None]
+    judge(run_jobs, [*references, *(Submission(problem, candidate.id, candidate.code)
+                                     for problem in problems
+                                     for candidate, _ in store.candidates(problem.id))])
 
 
 def score_answers(session: Session, problems: Sequence[Problem], answers: Sequence[Answer],

@@ -1,7 +1,8 @@
 """Scores of a run: every strategy's hidden-test accuracy, the oracle, pass@k and costs.
 
 Problems without a hidden verdict (no hidden tests, no check program) are left out of
-every score. An abstention counts as a failure.
+every score. An abstention counts as a failure. Each strategy is also scored on the trusted
+problems alone: those whose reference solution (when they have one) passes their tests.
 """
 
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ class StrategyScore(Frozen):
     solved: int
     scored: int
     accuracy: float = Field(description="pass@1 of the selected program on hidden tests")
+    solved_trusted: int = Field(description="solved among the trusted problems")
     efficiency: float | None = Field(description="accuracy / oracle; None when oracle is 0")
     cost: StrategyCost
 
@@ -61,6 +63,8 @@ class EvalSummary(Frozen):
 
     problems: int
     scored: int
+    untrusted: tuple[str, ...] = Field(
+        default=(), description="scored problems whose reference solution fails their tests")
     n: int
     rounds: int
     oracle: float = Field(description="share of problems where some candidate passes (pass@n)")
@@ -99,6 +103,7 @@ def summarize(records: Sequence[ProblemRecord], strategies: Sequence[str], lines
               Sequence[StrategyResult], summed: Totals, n: int, rounds: int) -> EvalSummary:
     """The scores of a run from its records and result lines."""
     scored = [r for r in records if has_hidden_verdict(r.problem)]
+    untrusted = tuple(r.problem.id for r in scored if not r.trusted)
     oracle = sum(any(c.hidden_passed is True for c in r.candidates) for r in scored)
     oracle_rate = oracle / len(scored) if scored else 0.0
     scores = []
@@ -108,11 +113,14 @@ def summarize(records: Sequence[ProblemRecord], strategies: Sequence[str], lines
         accuracy = solved / len(scored) if scored else 0.0
         scores.append(StrategyScore(
             strategy=strategy, solved=solved, scored=len(scored), accuracy=accuracy,
+            solved_trusted=sum(bool(line.passed) for line in mine
+                               if line.problem_id not in untrusted),
             efficiency=accuracy / oracle_rate if oracle_rate else None,
             cost=strategy_cost(strategy, summed)))
     counts = [sample_counts(r, n) for r in scored]
     return EvalSummary(
-        problems=len(records), scored=len(scored), n=n, rounds=rounds, oracle=oracle_rate,
+        problems=len(records), scored=len(scored), untrusted=untrusted, n=n, rounds=rounds,
+        oracle=oracle_rate,
         strategies=tuple(scores),
         pass_at_k=tuple(PassAtK(k=k, value=mean_pass_at_k(counts, k))
                         for k in PASS_AT if k <= n and counts),

@@ -1,4 +1,5 @@
-"""Problem sources: problem files, HumanEval and LiveCodeBench, all producing `Problem`s."""
+"""Problem sources: problem files, HumanEval, LiveCodeBench and CodeContests, all producing
+`Problem`s."""
 
 from codescale.problems.errors import ProblemLoadError
 from codescale.problems.files import load_problem_file, load_problems

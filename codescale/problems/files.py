@@ -56,6 +56,8 @@ class ProblemFile(_Strict):
     starter_code: str = ""
     public_tests: list[dict[str, Any]] = Field(min_length=1)
     hidden_tests: list[dict[str, Any]] = Field(default_factory=list)
+    checker: str | None = None
+    reference_solution: str | None = None
     time_limit_s: float = Field(default=2.0, gt=0, strict=False)
     memory_limit_mb: int = Field(default=256, gt=0)
 
@@ -83,6 +85,7 @@ def load_problem_file(path: Path) -> Problem:
             id=header.id, title=header.title, statement=header.statement, io=header.io,
             entry_point=header.entry_point, starter_code=header.starter_code,
             public_tests=tuple(public), hidden_tests=tuple(hidden),
+            checker_code=header.checker, reference_solution=header.reference_solution,
             time_limit_s=header.time_limit_s, memory_limit_mb=header.memory_limit_mb,
             source=str(path),
         )

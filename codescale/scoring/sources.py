@@ -10,6 +10,7 @@ import pkgutil
 from pathlib import Path
 
 from codescale.models import Problem
+from codescale.scoring.checker import CHECKER
 from codescale.scoring.humaneval import CHECK
 from codescale.scoring.plain import PLAIN
 from codescale.scoring.scorer import Scorer, registered
@@ -23,12 +24,15 @@ def _import_scorers() -> None:
 
 def scorer_for(problem: Problem) -> Scorer:
     """The scorer registered for `problem.source`. A problem from any other source (problem
-    files) is judged on its hidden test cases, or by its check program when it carries one."""
+    files, CodeContests) is judged on its hidden test cases, by its check program or by its
+    checker when it carries one."""
     _import_scorers()
     found = registered(problem.source)
     if found is not None:
         return found
-    return CHECK if problem.check_code is not None else PLAIN
+    if problem.check_code is not None:
+        return CHECK
+    return CHECKER if problem.checker_code is not None else PLAIN
 
 
 def has_hidden_verdict(problem: Problem) -> bool:

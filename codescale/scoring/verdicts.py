@@ -17,6 +17,14 @@ class Submission(NamedTuple):
     code: str
 
 
+def reference(problem: Problem) -> Submission | None:
+    """The problem's reference solution put to its own hidden verdict (None without one):
+    a reference that fails shows that the tests or their comparison cannot be trusted."""
+    if problem.reference_solution is None:
+        return None
+    return Submission(problem, f"reference:{problem.id}", problem.reference_solution)
+
+
 class Judgement(Frozen):
     """What a submission's hidden jobs gave, and the verdict."""
 
