@@ -66,9 +66,15 @@ def settings_digest(settings: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
 
 
+_ADDED_LATER = ("checker_code", "reference_solution")
+"""Problem fields newer than the first manifests: left out of the hash while unset, so runs
+made before them still resume."""
+
+
 def problem_sha256(problem: Problem) -> str:
     """A hash of everything a problem holds (statement, tests, limits)."""
-    return hashlib.sha256(problem.model_dump_json().encode()).hexdigest()
+    unset = {field for field in _ADDED_LATER if getattr(problem, field) is None}
+    return hashlib.sha256(problem.model_dump_json(exclude=unset).encode()).hexdigest()
 
 
 class RunManifest(BaseModel):

@@ -190,10 +190,20 @@ def _worker_state(libc: ctypes.CDLL) -> dict[str, object]:
     return state
 
 
+def add_site_builtins() -> None:
+    """`exit` and `quit`, which the `site` module defines and the worker (run with -S) would
+    lack: contest programs end with them."""
+    import _sitebuiltins
+
+    builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")  # type: ignore[attr-defined]
+    builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")  # type: ignore[attr-defined]
+
+
 def main() -> None:
     """Serve requests from stdin until it closes (or the worker can no longer be trusted)."""
     for name in PRELOADED:
         __import__(name)
+    add_site_builtins()
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # as PID 1: signals without handlers are ignored
     try:
         guard: Guard | str = Guard()

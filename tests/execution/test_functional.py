@@ -23,6 +23,14 @@ def test_stdin_problem_passes_and_fails(sandbox: WorkerPool) -> None:
     assert all(0 < r.duration_s < 1 and r.peak_memory_mb for r in results)
 
 
+def test_exit_and_quit_end_a_program_as_with_site(sandbox: WorkerPool) -> None:
+    early = "n = int(input())\nif n < 0:\n    print(0)\n    exit(0)\nprint(n)\n"
+    results = sandbox.run(job(early, "-5", expected="0"))
+    failing = sandbox.run(job("print(1)\nquit(3)\n", "", expected="1"))
+    assert results[0].status == Status.PASSED
+    assert failing[0].status == Status.RUNTIME_ERROR
+
+
 def test_inputs_without_expected_output_complete(sandbox: WorkerPool) -> None:
     [result] = sandbox.run(job(ADD, "5 6"))
     assert (result.status, result.stdout) == (Status.COMPLETED, "11\n")
