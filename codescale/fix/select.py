@@ -7,18 +7,8 @@ from codescale.fix.models import REPOSITORY, Patch, Selection
 from codescale.fix.probes import Probe, inputs_for, probes
 from codescale.fix.recorded import RecordedRuns
 from codescale.fix.snapshot import Snapshot
-from codescale.llm.protocol import SamplingParams
-from codescale.models import Comparison, Frozen, Stage
-from codescale.scaling.contest import (
-    Bracket,
-    Entrant,
-    Match,
-    Output,
-    Referee,
-    champion,
-    group,
-    knockout,
-)
+from codescale.models import Frozen
+from codescale.scaling.contest import Bracket, Entrant, Output, champion, group, judged_in, knockout
 from codescale.scaling.runner import Runner
 
 ERROR = "error: "  # how a probe reports a call that raised or timed out
@@ -74,17 +64,8 @@ def select(runner: Runner, runs: RecordedRuns, snapshot: Snapshot, patches: list
     bracket = Bracket(key=REPOSITORY, inputs=tuple(row.input for row in rows),
                       problems=tuple(row.probe.problem for row in rows), io="call",
                       merit_decider="smaller_patch", merit_rule="smaller patch")
-    config = runner.config
-    referee = Referee(params=SamplingParams(temperature=config.judge_temperature,
-                                            max_tokens=config.max_tokens, seed=config.seed),
-                      limit=config.feedback_chars)
-
-    def play(matches: list[Match]) -> list[Comparison]:
-        return referee.play(matches, lambda asks: runner.generate(Stage.ADJUDICATE, asks),
-                            runner.store)
-
     field = entrants(patches, rows)
-    played = knockout([(bracket, field)], play)[REPOSITORY]
+    played = knockout([(bracket, field)], judged_in(runner))[REPOSITORY]
     chosen = next(p for p in patches if p.id == champion(field, played).id)
     reason = (f"won the knockout of {len(played) + 1} behaviour groups "
               f"({sum(m.decided_by == 'llm' for m in played)} LLM adjudications)" if played

@@ -13,8 +13,9 @@ from typing import Literal, Protocol, TypeVar
 
 from codescale.execution.compare import outputs_match
 from codescale.llm.protocol import GenerationRequest, GenerationResult, SamplingParams
-from codescale.models import Comparison, Decider, Frozen, IOStyle, Problem
+from codescale.models import Comparison, Decider, Frozen, IOStyle, Problem, Stage
 from codescale.scaling.prompts import adjudication_messages
+from codescale.scaling.runner import Runner
 
 Side = Literal["a", "b"]
 T = TypeVar("T")
@@ -227,3 +228,17 @@ def champion(entrants: Sequence[Entrant], comparisons: Sequence[Comparison]) -> 
     """The entrant that lost no match."""
     losers = {(c.candidate_b if c.winner == "a" else c.candidate_a) for c in comparisons}
     return next(e for e in entrants if e.id not in losers)
+
+
+def judged_in(runner: Runner) -> Play:
+    """How a run plays knockout levels: its judge settings, the prompts sent through its
+    runner (one batch per level, charged to the budget) and the verdicts kept in its store."""
+    config = runner.config
+    referee = Referee(params=SamplingParams(temperature=config.judge_temperature,
+                                            max_tokens=config.max_tokens, seed=config.seed),
+                      limit=config.feedback_chars)
+
+    def play(matches: list[Match]) -> list[Comparison]:
+        return referee.play(matches, lambda asks: runner.generate(Stage.ADJUDICATE, asks),
+                            runner.store)
+    return play

@@ -2,11 +2,10 @@
 by the LLM judging which output is correct on an input where the two representatives differ
 (the S* core in `codescale.scaling.contest`)."""
 
-from codescale.llm.protocol import SamplingParams
 from codescale.models import Answer, Comparison, Stage
 from codescale.scaling.answer import NO_SURVIVOR, abstain, choose, share
 from codescale.scaling.cluster import bracket, clusters, entrant
-from codescale.scaling.contest import Match, Referee, champion, knockout
+from codescale.scaling.contest import champion, judged_in, knockout
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.registry import SYNTHESIS, strategy
 from codescale.scaling.runner import Runner
@@ -15,17 +14,8 @@ from codescale.scaling.runner import Runner
 def tournament(runner: Runner, pools: list[ProblemPool]) -> dict[str, list[Comparison]]:
     """Every problem's knockout, level by level across problems (one judge batch per level);
     verdicts are recorded in the store and reused by a resumed run."""
-    config = runner.config
-    referee = Referee(params=SamplingParams(temperature=config.judge_temperature,
-                                            max_tokens=config.max_tokens, seed=config.seed),
-                      limit=config.feedback_chars)
-
-    def play(matches: list[Match]) -> list[Comparison]:
-        return referee.play(matches, lambda asks: runner.generate(Stage.ADJUDICATE, asks),
-                            runner.store)
-
     return knockout([(bracket(pool), [entrant(pool, c) for c in clusters(pool)])
-                     for pool in pools], play)
+                     for pool in pools], judged_in(runner))
 
 
 @strategy("sstar", SYNTHESIS | {Stage.ADJUDICATE}, order=0)
