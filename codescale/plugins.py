@@ -7,6 +7,7 @@ entry-point group, so adding a backend is one module; `tagged_union` makes the f
 pydantic type that picks the member by `backend` and rejects another member's settings.
 """
 
+import functools
 import importlib
 import importlib.metadata
 import pkgutil
@@ -32,14 +33,20 @@ class Registered(BaseModel):
             cls.family[name] = cls
 
 
-def members(base: type[Registered], package: str, group: str) -> dict[str, type[Registered]]:
-    """Every member of `base`'s family by name, after importing the modules of `package` and
-    of the entry points in `group`."""
+@functools.cache
+def discover(package: str, group: str | None = None) -> None:
+    """Import every module of `package` and, when given, of the entry points in `group`
+    (once per process), so that the modules register what they define."""
     found = importlib.import_module(package)
     for module in pkgutil.iter_modules(found.__path__, f"{package}."):
         importlib.import_module(module.name)
-    for entry in importlib.metadata.entry_points(group=group):
+    for entry in importlib.metadata.entry_points(group=group) if group else ():
         entry.load()
+
+
+def members(base: type[Registered], package: str, group: str) -> dict[str, type[Registered]]:
+    """Every member of `base`'s family by name, after `discover(package, group)`."""
+    discover(package, group)
     return dict(base.family)
 
 

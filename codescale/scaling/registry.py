@@ -6,13 +6,11 @@ theirs through the `codescale.strategies` entry-point group (each entry point na
 that registers on import). Modules are imported on the first lookup.
 """
 
-import importlib
-import importlib.metadata
-import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from codescale.models import Answer, Stage
+from codescale.plugins import discover
 from codescale.scaling.errors import ScalingError
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.runner import Runner
@@ -37,7 +35,6 @@ class StrategySpec:
 
 
 _REGISTRY: dict[str, StrategySpec] = {}
-_loaded = False
 
 
 def strategy(name: str, needs: Iterable[Stage], order: int = 100
@@ -64,15 +61,7 @@ def per_problem(name: str, needs: Iterable[Stage], order: int = 100
 
 
 def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    package = importlib.import_module("codescale.scaling.strategies")
-    for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
-        importlib.import_module(module.name)
-    for entry in importlib.metadata.entry_points(group=ENTRY_POINTS):
-        importlib.import_module(entry.value)
+    discover("codescale.scaling.strategies", ENTRY_POINTS)
 
 
 def strategy_names() -> tuple[str, ...]:

@@ -4,29 +4,20 @@ Every module of this package is imported once, at the first look-up, so a scorer
 registers itself just by being here.
 """
 
-import functools
-import importlib
-import pkgutil
-from pathlib import Path
 
 from codescale.models import Problem
+from codescale.plugins import discover
 from codescale.scoring.checker import CHECKER
 from codescale.scoring.humaneval import CHECK
 from codescale.scoring.plain import PLAIN
 from codescale.scoring.scorer import Scorer, registered
 
 
-@functools.cache
-def _import_scorers() -> None:
-    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        importlib.import_module(f"{__package__}.{module.name}")
-
-
 def scorer_for(problem: Problem) -> Scorer:
     """The scorer registered for `problem.source`. A problem from any other source (problem
     files, CodeContests) is judged on its hidden test cases, by its check program or by its
     checker when it carries one."""
-    _import_scorers()
+    discover("codescale.scoring")
     found = registered(problem.source)
     if found is not None:
         return found
