@@ -13,11 +13,14 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from codescale.api import Session
 from codescale.cli_support import (
     USER_ERRORS,
+    Adaptive,
     Backend,
     BaseUrl,
+    BudgetTokens,
     ConfigFile,
     MaxTokens,
     Model,
+    Revise,
     Rounds,
     Samples,
     SandboxBackend,
@@ -26,6 +29,7 @@ from codescale.cli_support import (
     console,
     fail,
     load_config,
+    scaling_flags,
 )
 from codescale.doctor import doctor
 from codescale.evaluation.cli import eval_command, report_command
@@ -68,6 +72,9 @@ def solve(
     sandbox: SandboxBackend = None,
     max_tokens: MaxTokens = None,
     seed: Seed = None,
+    adaptive: Adaptive = None,
+    budget_tokens: BudgetTokens = None,
+    revise: Revise = None,
     run_dir: Annotated[Path | None, typer.Option(
         help="run directory (rerun resumes); default runs/solve-<settings digest>")] = None,
     config_file: ConfigFile = None,
@@ -77,8 +84,8 @@ def solve(
     """Solve problem files with S* test-time scaling and print the chosen programs."""
     try:
         config = load_config(config_file, {
-            "scaling": {"n": n, "rounds": rounds, "selector": selector, "max_tokens": max_tokens,
-                        "seed": seed, "baselines": tuple(baseline) if baseline else None},
+            "scaling": scaling_flags(n, rounds, max_tokens, seed, adaptive, budget_tokens, revise)
+            | {"selector": selector, "baselines": tuple(baseline) if baseline else None},
             "run_dir": run_dir, **backend_flags(backend, model, base_url, sandbox),
         })
         problems = load_problems(paths)

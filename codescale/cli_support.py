@@ -24,6 +24,12 @@ SandboxBackend = Annotated[str | None, typer.Option(help="auto, docker or local"
 MaxTokens = Annotated[int | None, typer.Option(help="tokens per completion")]
 Seed = Annotated[int | None, typer.Option(help="sampling seed")]
 ConfigFile = Annotated[Path | None, typer.Option("--config", help="TOML config")]
+Adaptive = Annotated[bool | None, typer.Option(
+    "--adaptive/--fixed", help="sample in waves until each answer is settled, or draw n each")]
+BudgetTokens = Annotated[int | None, typer.Option(
+    help="tokens the whole run may spend (prompt + completion)")]
+Revise = Annotated[str | None, typer.Option(
+    help="failing: revise every failing program; unsolved: only problems without a passer")]
 
 console = Console(stderr=True)
 USER_ERRORS: tuple[type[BaseException], ...] = (CodescaleError, OSError)
@@ -42,18 +48,31 @@ def backend_flags(backend: str | None, model: str | None, base_url: str | None,
             "sandbox": {"backend": sandbox}}
 
 
+def scaling_flags(n: int | None, rounds: int | None, max_tokens: int | None, seed: int | None,
+                  adaptive: bool | None, budget_tokens: int | None, revise: str | None
+                  ) -> dict[str, Any]:
+    """The scaling flags `solve` and `eval` share, as the `[scaling]` table of `load_config`."""
+    return {"n": n, "rounds": rounds, "max_tokens": max_tokens, "seed": seed, "revise": revise,
+            "adaptive": {"enabled": adaptive}, "budget": {"tokens": budget_tokens}}
+
+
+def _merge(base: dict[str, Any], flags: dict[str, Any]) -> None:
+    """Put the given (non-None) flags into `base`, table by table."""
+    for key, value in flags.items():
+        if isinstance(value, dict):
+            _merge(base.setdefault(key, {}), value)
+        elif value is not None:
+            base[key] = value
+
+
 def load_config(config_file: Path | None, flags: dict[str, Any]) -> Config:
     """The TOML file's settings (or the defaults), overridden by the flags that were given.
 
-    A flag is a top-level value, or a table (`{"llm": {"model": ...}}`) whose given (non-None)
-    keys replace the file's."""
+    A flag is a value, or a table (`{"llm": {"model": ...}}`, tables nest) whose given
+    (non-None) keys replace the file's."""
     base = Config.from_toml(config_file) if config_file else Config()
     merged = base.model_dump(exclude_unset=True)  # the rest is derived from the final settings
-    for key, value in flags.items():
-        if isinstance(value, dict):
-            merged.setdefault(key, {}).update({k: v for k, v in value.items() if v is not None})
-        elif value is not None:
-            merged[key] = value
+    _merge(merged, flags)
     try:
         return Config.model_validate(merged)
     except ValidationError as error:

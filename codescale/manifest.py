@@ -27,6 +27,9 @@ from codescale.store import FILENAME as STORE_FILENAME
 FILENAME = "manifest.json"
 _SCALING_FREE = ("selector", "baselines")
 """Scaling settings that only pick which strategies answer from the same pool."""
+_SCALING_ADDED_LATER = ("revise", "adaptive", "judge_both_orders")
+"""Scaling settings newer than the first manifests: left out while at their defaults, so runs
+made before them still resume and keep their default run directory."""
 
 
 class RunMismatch(CodescaleError):
@@ -56,7 +59,10 @@ def decisive_settings(llm: LLMConfig, sandbox: SandboxConfig,
     """The settings that change a run's results, as `group.key` -> JSON value."""
     llm_values = llm.model_dump(mode="json", include=set(llm.DECISIVE))
     sandbox_values = sandbox.model_dump(mode="json", include=set(sandbox.DECISIVE))
-    scaling_values = scaling.model_dump(mode="json", exclude=set(_SCALING_FREE))
+    defaults = type(scaling)()
+    at_default = {field for field in _SCALING_ADDED_LATER
+                  if getattr(scaling, field) == getattr(defaults, field)}
+    scaling_values = scaling.model_dump(mode="json", exclude=set(_SCALING_FREE) | at_default)
     return {"codescale": package_version(), **_flat("llm.", llm_values),
             **_flat("sandbox.", sandbox_values), **_flat("scaling.", scaling_values)}
 

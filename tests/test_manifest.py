@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from codescale.cli_support import load_config
-from codescale.config import Config
+from codescale.cli_support import load_config, scaling_flags
+from codescale.config import Config, ConfigError
 from codescale.execution.config import sandbox_config
 from codescale.llm.backends.llamacpp import LlamaCppConfig
 from codescale.llm.backends.openai import OpenAIConfig
-from codescale.manifest import FILENAME, RunManifest, RunMismatch, claim
+from codescale.manifest import FILENAME, RunManifest, RunMismatch, claim, decisive_settings
 from codescale.models import Problem, TestCase
-from codescale.scaling.config import ScalingConfig
+from codescale.scaling.config import AdaptiveConfig, ScalingConfig
 
 PROBLEM = Problem(id="double", io="stdin", statement="Print twice the integer read.",
                   public_tests=(TestCase(input="2", expected="4"),))
@@ -117,3 +117,26 @@ def test_flags_and_files_derive_the_run_dir_from_the_final_settings(tmp_path: Pa
     toml = tmp_path / "c.toml"
     toml.write_text('run_dir = "chosen"\n[scaling]\nn = 3\n')
     assert load_config(toml, {"scaling": {"n": 5}}).run_dir == Path("chosen")
+
+
+def test_settings_added_later_stay_out_of_the_manifest_at_their_defaults() -> None:
+    plain = decisive_settings(LlamaCppConfig(), sandbox_config(), ScalingConfig())
+    assert not any(key.startswith(("scaling.adaptive", "scaling.revise")) for key in plain)
+    waves = decisive_settings(LlamaCppConfig(), sandbox_config(), ScalingConfig(
+        adaptive=AdaptiveConfig(enabled=True), revise="unsolved"))
+    assert waves["scaling.adaptive.enabled"] is True and waves["scaling.revise"] == "unsolved"
+    assert Config(scaling=ScalingConfig(adaptive=AdaptiveConfig(enabled=True))).run_dir \
+        != Config().run_dir
+
+
+def test_scaling_flags_override_nested_tables_of_the_file(tmp_path: Path) -> None:
+    toml = tmp_path / "c.toml"
+    toml.write_text("[scaling.adaptive]\nwave = 2\n[scaling.budget]\nllm_calls = 9\n")
+    config = load_config(toml, {"scaling": scaling_flags(None, None, None, None, True, 5000,
+                                                         "unsolved")})
+    scaling = config.scaling
+    assert scaling.adaptive.enabled and scaling.adaptive.wave == 2
+    assert scaling.budget.tokens == 5000 and scaling.budget.llm_calls == 9
+    assert scaling.revise == "unsolved"
+    with pytest.raises(ConfigError, match="scaling.revise"):
+        load_config(None, {"scaling": scaling_flags(None, None, None, None, None, None, "all")})

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from codescale import load_problems
+from codescale.models import Status
 from codescale.store import RunStore, Spending
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,6 +61,37 @@ def test_solves_an_example_and_resumes_for_free(tmp_path: Path) -> None:
     assert "scaling.n=2; this run has scaling.n=3" in other.stderr
     assert "--run-dir" in other.stderr
     assert charges(tmp_path / "run") == charged
+
+
+@pytest.mark.model
+@pytest.mark.docker
+def test_adaptive_sampling_with_the_embedded_model_in_the_sandbox(tmp_path: Path) -> None:
+    config = tmp_path / "codescale.toml"
+    config.write_text(f'completion_cache = "{tmp_path / "completions.sqlite"}"\n'
+                      "[scaling.adaptive]\nwave = 2\nmargin = 2\n")
+    result = solve("problems/leap-year.yaml", "--adaptive", "--n", "6", "--rounds", "0",
+                   "--max-tokens", "256", "--sandbox", "docker", "--run-dir",
+                   str(tmp_path / "run"), "--config", str(config), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["problem_id"] == "leap-year"
+    store = RunStore.open(tmp_path / "run")
+    try:
+        waves = [key for key in ("sample:leap-year", "sample:leap-year:1", "sample:leap-year:2")
+                 if store.step(key) is not None]
+        sampled = [s for s in store.spending() if s.problem_id and s.step.stage == "sample"]
+        drawn = store.candidates("leap-year")
+        public = load_problems(REPO / "problems/leap-year.yaml")[0].public_tests
+        passing = sum(copies for candidate, copies in drawn
+                      if all(run is not None and run.status == Status.PASSED
+                             for run in store.executions(candidate.id, public)))
+    finally:
+        store.close()
+    assert waves and waves == ["sample:leap-year", "sample:leap-year:1",
+                               "sample:leap-year:2"][:len(waves)]
+    assert len(sampled) == len(waves)  # one generation request per wave
+    assert sum(copies for _, copies in drawn) <= 2 * len(waves)
+    if len(waves) < 3:  # stopped before n: two passing samples agreed
+        assert passing >= 2
 
 
 def test_malformed_problem_file_is_one_line(tmp_path: Path) -> None:

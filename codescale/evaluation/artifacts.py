@@ -28,15 +28,16 @@ def replace_file(path: Path, data: bytes) -> None:
         raise EvalError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def raw_samples(records: Sequence[ProblemRecord], n: int) -> list[HumanEvalSample]:
-    """Every HumanEval sample as drawn, `n` per task: a sample without code is empty."""
+def raw_samples(records: Sequence[ProblemRecord]) -> list[HumanEvalSample]:
+    """Every HumanEval sample as drawn, as many per task as were requested: a sample without
+    code is empty."""
     samples = []
     for record in records:
         if record.problem.source != "humaneval":
             continue
         programs = [found.candidate.code for cid in record.samples or ()
                     if (found := record.candidate(cid)) is not None]
-        programs += [""] * (n - len(programs))
+        programs += [""] * (record.requested - len(programs))
         samples += [to_sample(record.problem.id, program) for program in programs]
     return samples
 
@@ -52,7 +53,7 @@ def _write_humaneval(run_dir: Path, records: Sequence[ProblemRecord],
                      summary: EvalSummary) -> None:
     if not any(r.problem.source == "humaneval" for r in records):
         return
-    write_samples(run_dir / RAW_SAMPLES, raw_samples(records, summary.n))
+    write_samples(run_dir / RAW_SAMPLES, raw_samples(records))
     for score in summary.strategies:
         write_samples(run_dir / f"humaneval-{score.strategy}.jsonl",
                       chosen_samples(records, score.strategy))

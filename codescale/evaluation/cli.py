@@ -11,11 +11,14 @@ from rich.table import Table
 
 from codescale.cli_support import (
     USER_ERRORS,
+    Adaptive,
     Backend,
     BaseUrl,
+    BudgetTokens,
     ConfigFile,
     MaxTokens,
     Model,
+    Revise,
     Rounds,
     Samples,
     SandboxBackend,
@@ -24,6 +27,7 @@ from codescale.cli_support import (
     console,
     fail,
     load_config,
+    scaling_flags,
     validation_message,
 )
 from codescale.config import run_completion_cache
@@ -31,7 +35,7 @@ from codescale.evaluation.artifacts import REPORT, RESULTS
 from codescale.evaluation.benchmarks import BenchmarkChoice, load_benchmark
 from codescale.evaluation.errors import EvalError
 from codescale.evaluation.progress import StageBars
-from codescale.evaluation.report_html import COST_HEADERS, cost_cells
+from codescale.evaluation.report_html import SCORE_HEADERS, score_cells
 from codescale.evaluation.run import run_eval, write_report
 from codescale.evaluation.summary import EvalSummary
 
@@ -44,14 +48,10 @@ def summary_tables(summary: EvalSummary) -> list[Table]:
     trusted = summary.scored - len(summary.untrusted)
     strategies = Table(title=f"strategies (oracle pass@{summary.n}: {100 * summary.oracle:.1f}%; "
                              f"{len(summary.untrusted)} untrusted problems)")
-    for column in ("strategy", "solved", "pass@1", "solved (trusted)", "efficiency",
-                   *COST_HEADERS):
+    for column in SCORE_HEADERS:
         strategies.add_column(column)
     for score in summary.strategies:
-        efficiency = "-" if score.efficiency is None else f"{100 * score.efficiency:.1f}%"
-        strategies.add_row(score.strategy, f"{score.solved}/{score.scored}",
-                           f"{100 * score.accuracy:.1f}%", f"{score.solved_trusted}/{trusted}",
-                           efficiency, *cost_cells(score.cost.cost))
+        strategies.add_row(*score_cells(score, trusted))
     pass_at = Table(title="raw samples")
     pass_at.add_column("k")
     pass_at.add_column("pass@k")
@@ -99,6 +99,9 @@ def eval_command(
     sandbox: SandboxBackend = None,
     max_tokens: MaxTokens = None,
     seed: Seed = None,
+    adaptive: Adaptive = None,
+    budget_tokens: BudgetTokens = None,
+    revise: Revise = None,
     run_dir: Annotated[Path | None, typer.Option(
         help="run directory; rerunning the same command on it resumes "
              "[default: runs/eval-TARGET]")] = None,
@@ -114,7 +117,7 @@ def eval_command(
             "letters": tuple(index.split(",")) if index else None})
         directory = run_dir or _DEFAULT_RUNS / f"eval-{Path(target).stem}"
         config = load_config(config_file, {
-            "scaling": {"n": n, "rounds": rounds, "max_tokens": max_tokens, "seed": seed},
+            "scaling": scaling_flags(n, rounds, max_tokens, seed, adaptive, budget_tokens, revise),
             "run_dir": directory, "completion_cache": run_completion_cache(directory),
             **backend_flags(backend, model, base_url, sandbox),
         })

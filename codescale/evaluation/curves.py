@@ -55,7 +55,14 @@ def _sample_flags(record: ProblemRecord) -> list[tuple[bool, bool]]:
 def _public_selection(n: int, flags: list[tuple[bool, bool]], k: int) -> float:
     public = sum(p for p, _ in flags)
     both = sum(p and h for p, h in flags)
-    return pass_at_k(n, public, k) * both / public if public else 0.0
+    return pass_at_k(n, public, min(k, n)) * both / public if public else 0.0
+
+
+def _pass_at(record: ProblemRecord, correct: int, k: int) -> float:
+    """pass@k of a problem's samples; a problem whose sampling stopped at r < k samples (or
+    never ran: 0) is at its r-sample value."""
+    n = record.requested
+    return pass_at_k(n, correct, min(k, n)) if n else 0.0
 
 
 Line = Callable[[ProblemRecord, int], float]
@@ -71,16 +78,19 @@ def _series(records: Sequence[ProblemRecord], xs: Sequence[int],
 
 
 def samples_curve(records: Sequence[ProblemRecord], n: int) -> Curve:
-    """Accuracy against the number of samples k (1, 2, 4, ..., n), expected over subsets."""
+    """Accuracy against the number of samples k (1, 2, 4, ..., n), expected over subsets of
+    each problem's samples (all of them, for a problem whose adaptive sampling stopped
+    before k)."""
     flags = {r.problem.id: _sample_flags(r) for r in records}
 
     def correct(r: ProblemRecord) -> int:
         return sum(h for _, h in flags[r.problem.id])
 
     lines: dict[str, Line] = {
-        "oracle (pass@k)": lambda r, k: pass_at_k(n, correct(r), k),
-        "public tests": lambda r, k: _public_selection(n, flags[r.problem.id], k),
-        "random sample (pass@1)": lambda r, k: pass_at_k(n, correct(r), 1),
+        "oracle (pass@k)": lambda r, k: _pass_at(r, correct(r), k),
+        "public tests": lambda r, k: _public_selection(r.requested, flags[r.problem.id], k)
+        if r.requested else 0.0,
+        "random sample (pass@1)": lambda r, k: _pass_at(r, correct(r), 1),
     }
     return Curve(name="samples", x_label="samples per problem",
                  series=_series(records, sample_sizes(n), lines))

@@ -14,6 +14,8 @@ from codescale.models import (
     Status,
     TestCase,
 )
+from codescale.scaling.config import ScalingConfig
+from codescale.scaling.waves import recorded_waves, samples_requested
 from codescale.scoring.scorer import Job, RunJobs
 from codescale.scoring.verdicts import Submission, judge, reference
 from codescale.store import RunStore
@@ -41,6 +43,8 @@ class ProblemRecord(Frozen):
     candidates: tuple[CandidateRecord, ...]
     samples: tuple[str, ...] | None = Field(
         description="the candidate id each sample with code landed in; None: never sampled")
+    requested: int = Field(default=0, description="samples asked for (fewer than n where "
+                                                  "adaptive sampling stopped early)")
     answers: dict[str, Answer]
     comparisons: tuple[Comparison, ...]
     trusted: bool = Field(default=True, description="False when the problem's reference "
@@ -86,15 +90,17 @@ def _trusted(store: RunStore, problem: Problem) -> bool:
     return found is None or judge(recorded_runs(store), [found])[0].passed is not False
 
 
-def load_records(store: RunStore, problems: Sequence[Problem]) -> list[ProblemRecord]:
+def load_records(store: RunStore, problems: Sequence[Problem], scaling: ScalingConfig
+                 ) -> list[ProblemRecord]:
     """The record of every problem, in the given order."""
     records = []
     for problem in problems:
-        samples = store.step(f"sample:{problem.id}")
+        waves = recorded_waves(store, problem.id)
         records.append(ProblemRecord(
             problem=problem,
             candidates=_candidate_records(store, problem),
-            samples=None if samples is None else tuple(samples),
+            samples=tuple(cid for wave in waves for cid in wave) if waves else None,
+            requested=samples_requested(store, problem.id, scaling),
             answers={answer.strategy: answer for answer in store.answers(problem.id)},
             comparisons=tuple(store.comparisons(problem.id)),
             trusted=_trusted(store, problem)))

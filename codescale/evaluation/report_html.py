@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 from codescale.evaluation.records import CandidateRecord, ProblemRecord
-from codescale.evaluation.summary import EvalSummary, StrategyResult
+from codescale.evaluation.summary import EvalSummary, StrategyResult, StrategyScore
 from codescale.models import Comparison, Cost
 
 _STYLE = """
@@ -43,21 +43,29 @@ def cost_cells(cost: Cost) -> list[str]:
 
 
 COST_HEADERS = ("prompt tokens", "completion tokens", "LLM calls", "executions", "wall s")
+SCORE_HEADERS = ("strategy", "solved", "pass@1", "solved (trusted)", "efficiency",
+                 "public-test false positives", *COST_HEADERS)
+
+
+def score_cells(score: StrategyScore, trusted: int) -> list[str]:
+    """A strategy's row under `SCORE_HEADERS`."""
+    return [score.strategy, f"{score.solved}/{score.scored}", _percent(score.accuracy),
+            f"{score.solved_trusted}/{trusted}", _percent(score.efficiency),
+            f"{score.false_positives}/{score.public_passing}", *cost_cells(score.cost.cost)]
 
 
 def _overview(summary: EvalSummary) -> str:
     trusted = summary.scored - len(summary.untrusted)
-    strategies = _table(
-        ("strategy", "solved", "pass@1", "solved (trusted)", "efficiency", *COST_HEADERS),
-        ([escape(s.strategy), f"{s.solved}/{s.scored}", _percent(s.accuracy),
-          f"{s.solved_trusted}/{trusted}", _percent(s.efficiency), *cost_cells(s.cost.cost)]
-         for s in summary.strategies))
+    strategies = _table(SCORE_HEADERS, ([escape(cell) for cell in score_cells(s, trusted)]
+                                        for s in summary.strategies))
     pass_at = _table(("k", "pass@k of raw samples"),
                      ([str(p.k), _percent(p.value)] for p in summary.pass_at_k))
     stages = _table(("stage", *COST_HEADERS),
                     ([escape(s.stage), *cost_cells(s.cost)] for s in summary.stages))
     return (f"<h2>Strategies</h2><p>oracle (pass@n, the best any selector could do): "
-            f"{_percent(summary.oracle)}; efficiency = pass@1 / oracle; untrusted problems "
+            f"{_percent(summary.oracle)}; efficiency = pass@1 / oracle; public-test false "
+            "positives: answers failing the hidden tests among those passing the public tests; "
+            "untrusted problems "
             f"(the reference solution fails their tests): "
             f"{escape(', '.join(summary.untrusted)) or 'none'}.</p>{strategies}"
             f"<h2>pass@k</h2>{pass_at}<h2>Cost per stage</h2>{stages}")

@@ -90,11 +90,13 @@ def load_settings(run_dir: Path) -> tuple[EvalSettings, list[Problem]]:
 
 
 def evaluate(benchmark: str, problems: Sequence[Problem], config: Config, generator: Generator,
-             sandbox: Sandbox, bars: StageBars | None = None) -> EvalSummary:
-    """Evaluate every strategy on `problems` in `config.run_dir` with an opened generator and
-    sandbox, run every candidate's hidden jobs, and write the outputs; a rerun on the same
-    directory resumes."""
-    config = with_every_strategy(config)
+             sandbox: Sandbox, bars: StageBars | None = None, every_strategy: bool = True
+             ) -> EvalSummary:
+    """Evaluate every strategy (or, with `every_strategy=False`, the configured selector and
+    baselines) on `problems` in `config.run_dir` with an opened generator and sandbox, run
+    every candidate's hidden jobs, and write the outputs; a rerun on the same directory
+    resumes."""
+    config = with_every_strategy(config) if every_strategy else config
     prepare(config.run_dir, benchmark, problems, config)
     if bars is not None:
         chunk = 4 * (config.sandbox.pool_size or os.cpu_count() or 1)
@@ -122,13 +124,13 @@ def run_eval(benchmark: str, problems: Sequence[Problem], config: Config,
 def write_report(run_dir: Path) -> EvalSummary:
     """Score a run directory and (re)write its results, samples, plots and HTML report."""
     settings, problems = load_settings(run_dir)
+    scaling = settings.config.scaling
     store = RunStore.open(run_dir)
     try:
-        records = load_records(store, problems)
+        records = load_records(store, problems, scaling)
         summed = totals(store.spending())
     finally:
         store.close()
-    scaling = settings.config.scaling
     strategies = [scaling.selector, *scaling.baselines]
     lines = results(records, strategies, summed)
     summary = summarize(records, strategies, lines, summed, scaling.n, scaling.rounds)

@@ -47,6 +47,11 @@ class StrategyScore(Frozen):
     scored: int
     accuracy: float = Field(description="pass@1 of the selected program on hidden tests")
     solved_trusted: int = Field(description="solved among the trusted problems")
+    public_passing: int = Field(
+        default=0, description="answers whose program passes the public tests")
+    false_positives: int = Field(
+        default=0, description="of those, answers that fail the hidden tests: how often the "
+                               "public tests vouched for a wrong program")
     efficiency: float | None = Field(description="accuracy / oracle; None when oracle is 0")
     cost: StrategyCost
 
@@ -74,10 +79,10 @@ class EvalSummary(Frozen):
     stages: tuple[StageCost, ...]
 
 
-def sample_counts(record: ProblemRecord, n: int) -> tuple[int, int]:
+def sample_counts(record: ProblemRecord) -> tuple[int, int]:
     """(samples requested, samples whose program passes the hidden verdict) of a problem."""
     landed = record.samples or ()
-    return n, sum(record.passed(candidate_id) for candidate_id in landed)
+    return record.requested, sum(record.passed(candidate_id) for candidate_id in landed)
 
 
 def results(records: Sequence[ProblemRecord], strategies: Sequence[str],
@@ -107,17 +112,23 @@ def summarize(records: Sequence[ProblemRecord], strategies: Sequence[str], lines
     oracle = sum(any(c.hidden_passed is True for c in r.candidates) for r in scored)
     oracle_rate = oracle / len(scored) if scored else 0.0
     scores = []
+    by_id = {r.problem.id: r for r in scored}
     for strategy in strategies:
         mine = [line for line in lines if line.strategy == strategy and line.passed is not None]
         solved = sum(bool(line.passed) for line in mine)
+        vouched = [line for line in mine
+                   if (found := by_id[line.problem_id].candidate(line.candidate_id)) is not None
+                   and found.passes_public]
         accuracy = solved / len(scored) if scored else 0.0
         scores.append(StrategyScore(
             strategy=strategy, solved=solved, scored=len(scored), accuracy=accuracy,
             solved_trusted=sum(bool(line.passed) for line in mine
                                if line.problem_id not in untrusted),
+            public_passing=len(vouched),
+            false_positives=sum(not line.passed for line in vouched),
             efficiency=accuracy / oracle_rate if oracle_rate else None,
             cost=strategy_cost(strategy, summed)))
-    counts = [sample_counts(r, n) for r in scored]
+    counts = [sample_counts(r) for r in scored]
     return EvalSummary(
         problems=len(records), scored=len(scored), untrusted=untrusted, n=n, rounds=rounds,
         oracle=oracle_rate,

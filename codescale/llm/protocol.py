@@ -34,11 +34,12 @@ class GenerationRequest(Frozen):
 
 
 class Completion(Frozen):
-    """One sampled answer."""
+    """One sampled answer; `cached` when a completion cache served it instead of the model."""
 
     text: str
     finish_reason: str
     completion_tokens: int = Field(ge=0)
+    cached: bool = False
 
 
 class GenerationResult(Frozen):

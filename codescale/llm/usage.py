@@ -1,4 +1,4 @@
-"""What generation cost, as `models.Cost`: tokens and calls; cached results are free."""
+"""What generation cost, as `models.Cost`: tokens and calls; cached completions are free."""
 
 from collections.abc import Iterable
 
@@ -7,12 +7,13 @@ from codescale.models import Cost
 
 
 def result_cost(result: GenerationResult) -> Cost:
-    """Tokens and calls of one request: the prompt once, every completion, one call."""
-    if result.cached:
+    """Tokens and calls of one request: the prompt once, every completion the model wrote,
+    one call; nothing when the cache served every completion."""
+    fresh = [c for c in result.completions if not c.cached]
+    if result.cached or (result.completions and not fresh):
         return Cost()
     return Cost(prompt_tokens=result.prompt_tokens,
-                completion_tokens=sum(c.completion_tokens for c in result.completions),
-                llm_calls=1)
+                completion_tokens=sum(c.completion_tokens for c in fresh), llm_calls=1)
 
 
 def batch_cost(results: Iterable[GenerationResult]) -> Cost:

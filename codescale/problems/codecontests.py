@@ -161,8 +161,8 @@ def _parse(where: str, raw: Any, errors: list[str]) -> tuple[CodeContestsRow, Pr
     return None
 
 
-def load(path: Path, *, letters: Iterable[str] | None = None, ids: Iterable[str] | None = None,
-         limit: int | None = None) -> list[Problem]:
+def load(path: Path | str, *, letters: Iterable[str] | None = None,
+         ids: Iterable[str] | None = None, limit: int | None = None) -> list[Problem]:
     """The problems under `path` (a parquet or JSONL file, or a folder of them), in file
     order, keeping only problem letters in `letters` (`C` takes `C1` and `C2` too) and ids in
     `ids` when given, at most `limit`. Every bad row is one line of the ProblemLoadError."""
@@ -171,7 +171,7 @@ def load(path: Path, *, letters: Iterable[str] | None = None, ids: Iterable[str]
     errors: list[str] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for where, raw in _rows(path, errors):
+    for where, raw in _rows(Path(path), errors):
         parsed = _parse(where, raw, errors)
         if parsed is None:
             continue

@@ -115,9 +115,11 @@ def check_problem_files(paths: Iterable[Path | str]) -> tuple[list[Problem], lis
     return problems, errors
 
 
-def load_problems(paths: Sequence[Path | str]) -> list[Problem]:
-    """Load every problem file under `paths` (files or folders); raise one
+def load_problems(paths: Path | str | Sequence[Path | str]) -> list[Problem]:
+    """Load every problem file under `paths` (a file or folder, or several); raise one
     `ProblemLoadError` with all defects."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
     problems, errors = check_problem_files(paths)
     if errors:
         raise ProblemLoadError(errors)

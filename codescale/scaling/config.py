@@ -1,5 +1,7 @@
 """Settings of the S* pipeline; every default follows the S* paper (Li et al., 2025)."""
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -14,12 +16,31 @@ class BudgetCaps(BaseModel):
     wall_time_s: float | None = Field(default=None, ge=0)
 
 
+class AdaptiveConfig(BaseModel):
+    """Sampling in waves: a problem stops drawing samples once its answer is settled, and a
+    token budget goes to the problems where more samples can still change the answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=False, description="sample in waves (off: `n` samples each)")
+    wave: int = Field(default=4, ge=1, description="samples per problem in each wave")
+    margin: int = Field(
+        default=3, ge=1, description="a problem is settled once its largest behaviour cluster "
+                                     "of public-test passers holds this many more samples "
+                                     "than any other")
+    reserve: float = Field(
+        default=0.3, ge=0.0, lt=1.0, description="share of a token budget that sampling and "
+                                                 "debugging leave to input synthesis and "
+                                                 "adjudication")
+
+
 class ScalingConfig(BaseModel):
     """How many programs to sample, how to debug them, and how to pick one."""
 
     model_config = ConfigDict(extra="forbid")
 
-    n: int = Field(default=16, ge=1, description="samples per problem")
+    n: int = Field(default=16, ge=1,
+                   description="samples per problem (the most, when sampling in waves)")
     temperature: float = Field(default=0.7, ge=0.0)
     greedy_sample: bool = Field(
         default=False, description="decode sample 0 greedily (temperature 0), so the pool "
@@ -27,6 +48,11 @@ class ScalingConfig(BaseModel):
     top_p: float = Field(default=0.95, gt=0.0, le=1.0)
     max_tokens: int = Field(default=1024, ge=1, description="per completion")
     rounds: int = Field(default=2, ge=0, description="debug rounds on public tests")
+    revise: Literal["failing", "unsolved"] = Field(
+        default="failing", description="which candidates a debug round revises: every failing "
+                                       "one (the S* paper), or only those of problems with no "
+                                       "public-test passer yet, while rounds make progress")
+    adaptive: AdaptiveConfig = AdaptiveConfig()
     seed: int = 0
     selector: str = Field(default="sstar", description="the strategy whose answer is returned")
     baselines: tuple[str, ...] = Field(
@@ -35,6 +61,9 @@ class ScalingConfig(BaseModel):
     hypothesis_inputs: int = Field(default=10, ge=0, description="inputs fuzzed from public tests")
     judge_temperature: float = Field(default=0.0, ge=0.0,
                                      description="for adjudication and input synthesis")
+    judge_both_orders: bool = Field(
+        default=False, description="judge each match twice, the outputs swapped the second "
+                                   "time; a verdict that changes with the order is a tie")
     feedback_chars: int = Field(default=1500, ge=100,
                                 description="longest input/output quoted in a revision prompt")
     budget: BudgetCaps = BudgetCaps()

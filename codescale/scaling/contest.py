@@ -14,12 +14,15 @@ from typing import Literal, Protocol, TypeVar
 from codescale.execution.compare import outputs_match
 from codescale.llm.protocol import GenerationRequest, GenerationResult, SamplingParams
 from codescale.models import Comparison, Decider, Frozen, IOStyle, Problem, Stage
-from codescale.scaling.prompts import adjudication_messages
+from codescale.scaling.prompts import adjudication_messages, verdict_retry_messages
 from codescale.scaling.runner import Runner
 
 Side = Literal["a", "b"]
 T = TypeVar("T")
 _SIDES: dict[str, Side] = {"A": "a", "B": "b"}
+_OTHER: dict[Side, Side] = {"a": "b", "b": "a"}
+_RETRY_TOKENS = 16
+"""Room for the verdict line when a judge is asked again for it."""
 _VERDICT = re.compile(r"answer\W{0,5}(?:is\W{0,3})?(?:output\s+|program\s+)?\(?([AB])\b",
                       re.IGNORECASE)
 
@@ -135,16 +138,28 @@ def judge_request(match: Match, index: int, params: SamplingParams, limit: int
         match.a.outputs[index].text, match.b.outputs[index].text, limit), params=params)
 
 
-def judged(match: Match, index: int, result: GenerationResult | None) -> Comparison:
-    """The judge's verdict as a Comparison; tie-broken when there is none or it is unreadable."""
-    if result is None or not result.completions:
+def swapped(match: Match) -> Match:
+    """The match with its entrants in the other order (the judge sees B's output as A)."""
+    return match.model_copy(update={"a": match.b, "b": match.a})
+
+
+def judged(match: Match, index: int, answers: Sequence[str | None]) -> Comparison:
+    """The judge's verdict as a Comparison, from its answer on the match and, when it was asked
+    in both orders, on the swapped match. Tie-broken when an answer is missing (budget) or
+    unreadable, or when the verdict changed with the order of the outputs."""
+    if any(answer is None for answer in answers):
         return tie_break(match, "budget reached before judging", index)
-    text = result.completions[0].text
-    verdict = parse_verdict(text)
-    if verdict is None:
+    verdicts = [parse_verdict(answer or "") for answer in answers]
+    if None in verdicts:
         return tie_break(match, "judge answer unreadable", index)
+    winners = {verdict if order == 0 else _OTHER[verdict]
+               for order, verdict in enumerate(verdicts) if verdict is not None}
+    if len(winners) > 1:
+        return tie_break(match, "the judge's verdict changed with the order of the outputs",
+                         index)
     return tie_break(match, "", index).model_copy(
-        update={"winner": verdict, "decided_by": "llm", "rationale": text[-500:]})
+        update={"winner": winners.pop(), "decided_by": "llm",
+                "rationale": (answers[0] or "")[-500:]})
 
 
 Ask = Callable[[list[tuple[str, GenerationRequest]]], list[GenerationResult | None]]
@@ -162,14 +177,18 @@ class Verdicts(Protocol):
 
 
 class Referee(Frozen):
-    """How matches are judged: sampling settings and the longest text quoted to the judge."""
+    """How matches are judged: sampling settings, the longest text quoted to the judge, and
+    whether each match is judged twice, the outputs swapped the second time (a verdict that
+    follows the position rather than the output is no verdict)."""
 
     params: SamplingParams
     limit: int
+    both_orders: bool = False
 
     def play(self, matches: list[Match], ask: Ask, verdicts: Verdicts) -> list[Comparison]:
         """Decide one level of matches (each kept in `verdicts`, and taken from there when
-        an earlier run decided it); every judge prompt goes out in ONE batch."""
+        an earlier run decided it); every judge prompt goes out in ONE batch, and answers that
+        name no output are asked once more for the verdict line alone, in a second batch."""
         decided: dict[int, Comparison] = {}
         asking: list[tuple[int, int]] = []  # (match number, disputed input)
         for number, match in enumerate(matches):
@@ -183,13 +202,36 @@ class Referee(Frozen):
                 verdicts.put_comparison(decided[number])
             else:
                 asking.append((number, index))
-        results = ask([(matches[n].bracket.key, judge_request(matches[n], i, self.params,
-                                                               self.limit))
-                       for n, i in asking]) if asking else []
-        for (number, index), result in zip(asking, results, strict=True):
-            decided[number] = judged(matches[number], index, result)
+        orders = [matches[n] for n, _ in asking]
+        if self.both_orders:
+            orders = [m for match in orders for m in (match, swapped(match))]
+        indexes = [i for _, i in asking for _ in range(1 + self.both_orders)]
+        answers = self._answers([(match.bracket.key, judge_request(match, i, self.params,
+                                                                   self.limit))
+                                 for match, i in zip(orders, indexes, strict=True)], ask)
+        per_match = 1 + self.both_orders
+        for k, (number, index) in enumerate(asking):
+            mine = answers[k * per_match:(k + 1) * per_match]
+            decided[number] = judged(matches[number], index, mine)
             verdicts.put_comparison(decided[number])
         return [decided[number] for number in range(len(matches))]
+
+    def _answers(self, asks: list[tuple[str, GenerationRequest]], ask: Ask) -> list[str | None]:
+        """The judge's answer to each prompt (None where nothing came back); an answer naming
+        no output is followed by its answer to the retry prompt."""
+        results = ask(asks) if asks else []
+        answers = [result.completions[0].text if result is not None and result.completions
+                   else None for result in results]
+        vague = [k for k, answer in enumerate(answers)
+                 if answer is not None and parse_verdict(answer) is None]
+        retry = self.params.model_copy(update={"max_tokens": _RETRY_TOKENS})
+        again = ask([(asks[k][0], GenerationRequest(
+            messages=verdict_retry_messages(asks[k][1].messages, answers[k] or ""),
+            params=retry)) for k in vague]) if vague else []
+        for k, result in zip(vague, again, strict=True):
+            if result is not None and result.completions:
+                answers[k] = f"{answers[k]}\n{result.completions[0].text}"
+        return answers
 
 
 def knockout_level(alive: Sequence[T]) -> tuple[list[T], list[tuple[T, T]]]:
@@ -236,7 +278,7 @@ def judged_in(runner: Runner) -> Play:
     config = runner.config
     referee = Referee(params=SamplingParams(temperature=config.judge_temperature,
                                             max_tokens=config.max_tokens, seed=config.seed),
-                      limit=config.feedback_chars)
+                      limit=config.feedback_chars, both_orders=config.judge_both_orders)
 
     def play(matches: list[Match]) -> list[Comparison]:
         return referee.play(matches, lambda asks: runner.generate(Stage.ADJUDICATE, asks),

@@ -1,12 +1,19 @@
-"""Stage 2: iterative debugging; failing candidates are revised from a failing public test."""
+"""Stage 2: iterative debugging; failing candidates are revised from a failing public test.
+
+Under `revise = "unsolved"` a problem is revised only while it has no public-test passer and
+each round raised the most public tests any of its programs passes; under a token budget
+with adaptive sampling, revisions of the problems closest to an answer go first.
+"""
 
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Stage, Status
+from codescale.scaling.costs import totals
 from codescale.scaling.pool import PoolEntry, ProblemPool
 from codescale.scaling.prompts import failure_report, revision_messages
 from codescale.scaling.public import run_public
 from codescale.scaling.runner import Runner
 from codescale.scaling.sample import admit, sampling_params
+from codescale.scaling.waves import affordable, progress_rank, tokens_per_sample
 
 
 def _revision_request(runner: Runner, pool: ProblemPool, entry: PoolEntry) -> GenerationRequest:
@@ -19,6 +26,21 @@ def _revision_request(runner: Runner, pool: ProblemPool, entry: PoolEntry) -> Ge
                              params=sampling_params(runner, entry.copies))
 
 
+def _best(pool: ProblemPool, last_round: int) -> int:
+    """The most public tests passed by a program of rounds 0 .. `last_round`."""
+    return max((pool.public_passed(e.candidate.id) for e in pool.entries
+                if e.candidate.round <= last_round), default=0)
+
+
+def revisable(runner: Runner, pool: ProblemPool, round_: int) -> bool:
+    """Whether this round revises the problem's failing candidates (see the module)."""
+    if runner.config.revise == "failing":
+        return True
+    if pool.survivors():
+        return False
+    return round_ == 1 or _best(pool, round_ - 1) > _best(pool, round_ - 2)
+
+
 def _failing(runner: Runner, pool: ProblemPool, round_: int) -> list[PoolEntry]:
     """Entries of the previous round that ran, failed a public test, and are not revised yet."""
     return [e for e in pool.entries
@@ -27,9 +49,23 @@ def _failing(runner: Runner, pool: ProblemPool, round_: int) -> list[PoolEntry]:
             and runner.store.step(f"revise:{e.candidate.id}") is None]
 
 
+def _planned(runner: Runner, pools: list[ProblemPool], round_: int
+             ) -> list[tuple[ProblemPool, PoolEntry]]:
+    """The revisions of this round, within the token allowance under adaptive sampling (a
+    revision is costed as its samples plus one for its longer prompt)."""
+    todo = [(pool, entry) for pool in pools if revisable(runner, pool, round_)
+            for entry in _failing(runner, pool, round_)]
+    if not runner.config.adaptive.enabled:
+        return todo
+    todo.sort(key=lambda item: progress_rank(item[0]))
+    summed, default = totals(runner.store.spending()), runner.config.max_tokens
+    return affordable(runner, [((pool, entry), (entry.copies + 1) * tokens_per_sample(
+        pool, summed, default)) for pool, entry in todo])
+
+
 def debug_round(runner: Runner, pools: list[ProblemPool], round_: int) -> None:
-    """Revise every failing candidate of every problem as ONE batch, then test the revisions."""
-    todo = [(pool, entry) for pool in pools for entry in _failing(runner, pool, round_)]
+    """Revise the failing candidates of every problem as ONE batch, then test the revisions."""
+    todo = _planned(runner, pools, round_)
     requests = [(pool.problem.id, _revision_request(runner, pool, entry)) for pool, entry in todo]
     results = runner.generate(Stage.DEBUG, requests, round_)
     for (pool, entry), result in zip(todo, results, strict=True):

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from codescale.models import Problem
+from codescale.scaling.constraints import admissible, lower_bound
 
 _INT = re.compile(r"-?\d+")
 _EDGE_CHARACTERS = " .,!?'"
@@ -31,10 +32,10 @@ def draw(strategy: st.SearchStrategy[Any], count: int, seed_value: int) -> list[
     return found
 
 
-def _int_range(values: list[int]) -> tuple[int, int]:
-    """The observed range, widened down to 0 and upwards when only one value was seen."""
+def _int_range(values: list[int], floor: int = 0) -> tuple[int, int]:
+    """The observed range, widened down to `floor` and upwards when only one value was seen."""
     low, high = min(values), max(values)
-    return min(0, low), (high if high > low else max(2 * high, high + 10))
+    return min(floor, low), (high if high > low else max(2 * high, high + 10))
 
 
 def _alphabet(values: list[str]) -> str:
@@ -121,7 +122,8 @@ def _stdin_strategy(problem: Problem) -> st.SearchStrategy[str] | None:
     floats = [float(t) for t in tokens if _FLOAT.fullmatch(t)] or [0.0, 1.0]
     if not texts:
         return None
-    int_range = _int_range(ints) if ints else (0, 10)
+    floor = lower_bound(problem)
+    int_range = _int_range(ints, 0 if floor is None else floor) if ints else (0, 10)
     return st.one_of([_mutations(t, int_range, (min(floats), max(floats))) for t in texts])
 
 
@@ -130,10 +132,11 @@ _SHAPES: dict[str, Callable[[Problem], st.SearchStrategy[str] | None]] = {
 
 
 def fuzz_inputs(problem: Problem, count: int, seed_value: int) -> list[str]:
-    """Up to `count` new inputs shaped like the public tests (none without public tests)."""
+    """Up to `count` new inputs shaped like the public tests (none without public tests),
+    none below the smallest integer the statement allows."""
     strategy = _SHAPES[problem.io](problem) if count and problem.public_tests else None
     if strategy is None:
         return []
     public = {test.input for test in problem.public_tests}
     return [text for text in dict.fromkeys(draw(strategy, count, seed_value))
-            if text not in public]
+            if text not in public and admissible(problem, text)]

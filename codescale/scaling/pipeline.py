@@ -16,6 +16,7 @@ from codescale.scaling.registry import get_strategy
 from codescale.scaling.runner import Progress, Runner
 from codescale.scaling.sample import sample
 from codescale.scaling.synthesize import synthesize
+from codescale.scaling.waves import sample_in_waves
 from codescale.store import RunStore
 
 
@@ -52,7 +53,10 @@ def solve(problems: Sequence[Problem], config: ScalingConfig, generator: Generat
     budget = Budget(config.budget, ledger=store)
     runner = Runner(config, generator, sandbox, store, budget, progress)
     pools = load_pools(problems, store)
-    sample(runner, pools)
+    if config.adaptive.enabled:
+        sample_in_waves(runner, pools)
+    else:
+        sample(runner, pools)
     run_public(runner, pools)
     debug(runner, pools)
     synthesize(runner, pools)

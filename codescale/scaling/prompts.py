@@ -112,6 +112,14 @@ def adjudication_messages(problem: Problem, test_input: str, output_a: str,
             ChatMessage(role="user", content=f"{describe(problem)}\n\n{ask}"))
 
 
+def verdict_retry_messages(messages: Sequence[ChatMessage], answer: str
+                           ) -> tuple[ChatMessage, ...]:
+    """The follow-up to a judge answer that named no output: ask for the verdict line alone."""
+    return (*messages, ChatMessage(role="assistant", content=answer),
+            ChatMessage(role="user", content="End your judgement now: reply with exactly one "
+                                             "line, `Answer: A` or `Answer: B`."))
+
+
 def judge_messages(problem: Problem, programs: Sequence[str],
                    limit: int) -> tuple[ChatMessage, ...]:
     """The execution-free judge prompt: which numbered program is correct."""

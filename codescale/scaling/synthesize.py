@@ -7,6 +7,7 @@ from typing import Any
 
 from codescale.llm.protocol import GenerationRequest, SamplingParams
 from codescale.models import Execution, Problem, Stage, TestCase
+from codescale.scaling.constraints import admissible
 from codescale.scaling.fuzz import fuzz_inputs
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.prompts import synthesis_messages
@@ -108,7 +109,8 @@ def _llm_request(runner: Runner, problem: Problem) -> GenerationRequest:
 def _propose(runner: Runner, pools: list[ProblemPool]) -> dict[str, list[TestCase]]:
     """New inputs per problem id (recorded ones reused); LLM requests go out as one batch.
 
-    Each input's `expected` holds the LLM's predicted output, if any (only CodeT reads it)."""
+    Each input's `expected` holds the LLM's predicted output, if any (only CodeT reads it).
+    Inputs the statement's constraints rule out (`constraints.admissible`) are dropped."""
     config, store = runner.config, runner.store
     proposed: dict[str, list[TestCase]] = {}
     todo = []
@@ -128,7 +130,8 @@ def _propose(runner: Runner, pools: list[ProblemPool]) -> dict[str, list[TestCas
     for pool in todo:
         problem = pool.problem
         public = {test.input for test in problem.public_tests}
-        fresh = [t for t in answered.get(problem.id, []) if t.input not in public]
+        fresh = [t for t in answered.get(problem.id, [])
+                 if t.input not in public and admissible(problem, t.input)]
         seen = {t.input for t in fresh}
         fuzzed = [TestCase(input=text) for text in
                   fuzz_inputs(problem, config.hypothesis_inputs, config.seed) if text not in seen]
@@ -142,8 +145,24 @@ def synthesize(runner: Runner, pools: list[ProblemPool]) -> None:
     """Give each problem with two or more survivors its distinguishing inputs and the behaviour
     table of its survivors on them; inputs on which every survivor crashes are dropped."""
     contested = [pool for pool in pools if len(pool.survivors()) > 1]
-    proposed = _propose(runner, contested)
-    jobs = [(pool, entry.candidate) for pool in contested for entry in pool.survivors()
+    run_survivors(runner, contested, _propose(runner, contested))
+
+
+def fuzz_survivors(runner: Runner, pools: list[ProblemPool]) -> None:
+    """The behaviour table of each problem's survivors on its fuzzed inputs alone (no LLM):
+    the cheap evidence of whether survivors agree, read while sampling is still going on."""
+    config = runner.config
+    run_survivors(runner, pools, {pool.problem.id: [
+        TestCase(input=text)
+        for text in fuzz_inputs(pool.problem, config.hypothesis_inputs, config.seed)]
+        for pool in pools})
+
+
+def run_survivors(runner: Runner, pools: list[ProblemPool],
+                  proposed: dict[str, list[TestCase]]) -> None:
+    """Run each pool's survivors on its proposed inputs (all problems in one batch) and keep
+    the behaviour table of the inputs at least one survivor handles."""
+    jobs = [(pool, entry.candidate) for pool in pools for entry in pool.survivors()
             if proposed[pool.problem.id]]
     tests = {pid: [TestCase(input=t.input) for t in found] for pid, found in proposed.items()}
     results = runner.execute(Stage.SYNTHESIZED_RUNS,
@@ -153,7 +172,7 @@ def synthesize(runner: Runner, pools: list[ProblemPool]) -> None:
     for (pool, candidate), executions in zip(jobs, results, strict=True):
         if executions is not None:
             table.setdefault(pool.problem.id, {})[candidate.id] = executions
-    for pool in contested:
+    for pool in pools:
         _keep_valid(pool, proposed[pool.problem.id], table.get(pool.problem.id, {}))
 
 

@@ -30,6 +30,9 @@ def test_every_strategy_is_scored_on_the_same_pool(evaluated: tuple[Path, EvalSu
     assert scores["sstar"] == scores["oracle"] == 1.0
     assert scores["first"] == scores["public_tests"] == 0.0
     assert {s.strategy: s.efficiency for s in summary.strategies}["sstar"] == 1.0
+    vouched = {s.strategy: (s.false_positives, s.public_passing) for s in summary.strategies}
+    assert vouched["public_tests"] == (2, 2)  # the public tests vouched for wrong programs
+    assert vouched["sstar"] == vouched["oracle"] == (0, 2)
     # 2 of 8 samples are right on each problem: pass@1 = 2/8, pass@5 = 1 - C(6,5)/C(8,5)
     assert [(p.k, round(p.value, 4)) for p in summary.pass_at_k] == [(1, 0.25), (5, 0.8929)]
 

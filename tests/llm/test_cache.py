@@ -4,6 +4,7 @@ The inner generator here is a deterministic double: the cache's logic does not d
 how text is produced (tests/llm/test_llamacpp.py replays real model output).
 """
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from codescale.llm.protocol import (
     GenerationResult,
     SamplingParams,
 )
+from codescale.llm.usage import result_cost
+from codescale.models import Cost
 
 
 class Echo(Backend):
@@ -44,6 +47,10 @@ class Echo(Backend):
                 prompt_tokens=11))
 
 
+def texts(result: GenerationResult) -> list[str]:
+    return [c.text for c in result.completions]
+
+
 def ask(text: str, **params: object) -> GenerationRequest:
     return GenerationRequest(messages=(ChatMessage(role="user", content=text),),
                              params=SamplingParams(**params))  # type: ignore[arg-type]
@@ -57,7 +64,8 @@ def test_only_misses_reach_the_backend_as_one_batch(tmp_path: Path) -> None:
     second = cache.generate([ask("a"), ask("c"), ask("b"), ask("d")])
     assert [result.cached for result in second] == [True, False, True, False]
     assert inner.batches[1] == [ask("c"), ask("d")]
-    assert second[0].completions == first[0].completions
+    assert texts(second[0]) == texts(first[0])
+    assert all(c.cached for c in second[0].completions)
     assert second[3].completions[0].text.startswith("d")
 
 
@@ -78,7 +86,9 @@ def test_replay_after_reopening_is_byte_identical(tmp_path: Path) -> None:
     assert replayed[0].cached
     assert [c.text.encode() for c in replayed[0].completions] == \
         [c.text.encode() for c in fresh[0].completions]
-    assert replayed[0].model_copy(update={"cached": False}) == fresh[0]
+    assert replayed[0].prompt_tokens == fresh[0].prompt_tokens
+    assert [c.model_copy(update={"cached": False}) for c in replayed[0].completions] == \
+        list(fresh[0].completions)
 
 
 def test_an_interrupted_batch_keeps_what_was_generated(tmp_path: Path) -> None:
@@ -130,4 +140,52 @@ def test_seed_none_has_a_fixed_key_so_a_rerun_replays(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
     first = CachedGenerator(Echo(), path).generate([ask("a")])
     again = CachedGenerator(Echo(), path).generate([ask("a")])
-    assert again[0].cached and again[0].completions == first[0].completions
+    assert again[0].cached and texts(again[0]) == texts(first[0])
+
+
+def test_a_larger_request_draws_only_the_samples_not_drawn_yet(tmp_path: Path) -> None:
+    inner = Echo()
+    cache = CachedGenerator(inner, tmp_path / "cache.sqlite")
+    first = cache.generate([ask("a", n=2, seed=0)])[0]
+    [more] = cache.generate([ask("a", n=4, seed=0)])
+    assert inner.batches[1] == [ask("a", n=2, seed=2)]
+    assert texts(more)[:2] == texts(first)
+    assert [c.cached for c in more.completions] == [True, True, False, False]
+    assert not more.cached
+    assert result_cost(more) == Cost(prompt_tokens=11, completion_tokens=6, llm_calls=1)
+
+
+def test_samples_drawn_in_waves_are_the_samples_of_one_request(tmp_path: Path) -> None:
+    inner = Echo()
+    cache = CachedGenerator(inner, tmp_path / "cache.sqlite")
+    [whole] = cache.generate([ask("a", n=4, seed=7)])
+    waves = cache.generate([ask("a", n=2, seed=7), ask("a", n=2, seed=9)])
+    assert len(inner.batches) == 1 and all(wave.cached for wave in waves)
+    assert texts(waves[0]) + texts(waves[1]) == texts(whole)
+    assert result_cost(waves[0]) == Cost()
+
+
+def test_missing_samples_go_out_as_runs_of_consecutive_seeds(tmp_path: Path) -> None:
+    inner = Echo()
+    cache = CachedGenerator(inner, tmp_path / "cache.sqlite")
+    cache.generate([ask("a", n=1, seed=1), ask("a", n=1, seed=4)])
+    [result] = cache.generate([ask("a", n=6, seed=0)])
+    assert inner.batches[1] == [ask("a", n=1, seed=0), ask("a", n=2, seed=2),
+                                ask("a", n=1, seed=5)]
+    assert [c.text.split("\t")[1] for c in result.completions] == \
+        ["0#0", "1#0", "2#0", "2#1", "4#0", "5#0"]  # Echo: request seed # k
+
+
+def test_a_cache_written_with_whole_request_keys_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    request = ask("a", n=3, seed=0)
+    old = Echo().generate([request])[0]
+    database = sqlite3.connect(path)
+    database.execute("CREATE TABLE completions (key TEXT PRIMARY KEY, generator TEXT NOT NULL, "
+                     "result TEXT NOT NULL)")
+    database.execute("INSERT INTO completions VALUES (?, ?, ?)",
+                     (cache_key("echo:test", request), "echo:test", old.model_dump_json()))
+    database.commit()
+    inner = Echo()
+    [replayed] = CachedGenerator(inner, path).generate([request])
+    assert replayed.cached and texts(replayed) == texts(old) and inner.batches == []

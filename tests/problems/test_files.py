@@ -22,6 +22,12 @@ def test_examples_load_in_both_styles() -> None:
     assert len({problem.id for problem in problems}) == len(problems)
 
 
+def test_one_path_loads_as_itself_not_as_its_characters() -> None:
+    ids = [problem.id for problem in load_problems([EXAMPLES])]
+    assert [problem.id for problem in load_problems(EXAMPLES)] == ids
+    assert [problem.id for problem in load_problems(str(EXAMPLES / "median.yaml"))] == ["median"]
+
+
 def test_call_tests_are_stored_as_json() -> None:
     problem = load_problem_file(EXAMPLES / "two-sum.yaml")
     assert problem.entry_point == "Solution.twoSum"

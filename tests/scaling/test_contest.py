@@ -113,3 +113,56 @@ def test_matches_the_judge_cannot_decide_fall_to_size_then_merit_then_order() ->
                               Verdicts())
     assert (no_input.winner, no_input.input) == ("a", "")
     assert no_input.rationale.startswith("no input separates them")
+
+
+RIGHT = _entrant("right", ["2\n", "4\n", "6\n"])
+WRONG = _entrant("wrong", ["2\n", "4\n", "7\n"])
+
+
+def _knows_six(asks: list[tuple[str, GenerationRequest]]) -> list[GenerationResult | None]:
+    """A judge that names the output "6" wherever it is shown."""
+    return [_reply("Answer: A" if "Output A:\n6" in r.messages[1].content else "Answer: B")
+            for _, r in asks]
+
+
+def test_an_answer_naming_no_output_is_asked_once_more_for_the_verdict_line() -> None:
+    batches: list[list[GenerationRequest]] = []
+
+    def rambles_first(asks: list[tuple[str, GenerationRequest]]) -> list[GenerationResult | None]:
+        batches.append([r for _, r in asks])
+        if len(batches) == 1:
+            return [_reply("Let me think about output six step by step...") for _ in asks]
+        return _knows_six(asks)
+
+    referee = Referee(params=SamplingParams(temperature=0.0, max_tokens=512), limit=500)
+    right, wrong = RIGHT, WRONG
+    [verdict] = referee.play([Match(bracket=_bracket("p"), a=wrong, b=right)], rambles_first,
+                             Verdicts())
+    assert (verdict.winner, verdict.decided_by) == ("b", "llm")
+    [retry] = batches[1]
+    assert retry.params.max_tokens == 16
+    assert [m.role for m in retry.messages[-2:]] == ["assistant", "user"]
+    assert "step by step" in retry.messages[-2].content
+    assert "Answer: A" in retry.messages[-1].content
+
+
+def test_both_orders_keep_a_consistent_verdict_and_void_a_positional_one() -> None:
+    referee = Referee(params=SamplingParams(temperature=0.0), limit=500, both_orders=True)
+    right, wrong = RIGHT, WRONG
+    sent: list[int] = []
+
+    def counting(asks: list[tuple[str, GenerationRequest]]) -> list[GenerationResult | None]:
+        sent.append(len(asks))
+        return _knows_six(asks)
+
+    [consistent] = referee.play([Match(bracket=_bracket("p"), a=wrong, b=right)], counting,
+                                Verdicts())
+    assert (consistent.winner, consistent.decided_by) == ("b", "llm") and sent == [2]
+
+    def always_a(asks: list[tuple[str, GenerationRequest]]) -> list[GenerationResult | None]:
+        return [_reply("Answer: A") for _ in asks]
+
+    [positional] = referee.play([Match(bracket=_bracket("p"), a=wrong, b=right)], always_a,
+                                Verdicts())
+    assert positional.decided_by != "llm"
+    assert positional.rationale.startswith("the judge's verdict changed with the order")

@@ -1,0 +1,193 @@
+"""Accuracy against tokens: fixed-n S* at n = 1, 2, 4, ..., N and adaptive S* (waves, debugging
+only where it pays) without and with token budgets, on one benchmark, in one run.
+
+The fixed n=N arm draws every sample. Every other arm replays what it shares with it from one
+completion cache (kept per sample: sample k of a seeded request is the same draw whichever
+request asks for it, so a wave of 4 reads samples 4..7 of the n=N draw) and generates only
+what is new (revisions of other copy counts, say). Replayed completions are counted as spent,
+so each arm's tokens are what it needs on its own; wall times of replayed arms mean nothing
+and are not reported. Budgets are fractions of the fixed n=N/2 arm's tokens (the target:
+adaptive S* matches fixed n=8 with at most half its tokens). Every arm has its own run
+directory under OUT/runs, so an interrupted bench resumes.
+
+Usage: python bench/adaptive_pareto.py humaneval [--limit N] [--n 16] [--rounds 1]
+           [--max-tokens 384] [--budgets 0.3,0.4,0.5] [--out bench/results/adaptive-humaneval]
+       python bench/adaptive_pareto.py codecontests --data PATH --index A,B ...
+"""
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from codescale.config import Config  # noqa: E402
+from codescale.evaluation.benchmarks import BenchmarkChoice, load_benchmark  # noqa: E402
+from codescale.evaluation.run import evaluate  # noqa: E402
+from codescale.evaluation.summary import EvalSummary, StrategyScore  # noqa: E402
+from codescale.execution.protocol import Sandbox  # noqa: E402
+from codescale.llm.cache import CachedGenerator  # noqa: E402
+from codescale.llm.protocol import GenerationRequest, GenerationResult, Generator  # noqa: E402
+from codescale.models import Frozen, Problem  # noqa: E402
+from codescale.scaling.config import AdaptiveConfig, BudgetCaps, ScalingConfig  # noqa: E402
+
+BASELINES = ("public_tests", "majority", "oracle")
+"""Strategies answered beside S* in every arm: those that need no LLM call of their own."""
+
+
+class CountingReplays:
+    """A generator whose cached completions count as generated: the arm's own cost."""
+
+    def __init__(self, inner: Generator) -> None:
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        """The inner generator's name."""
+        return self.inner.name
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[GenerationResult]:
+        """The inner results with every cached flag cleared."""
+        return [result.model_copy(update={"cached": False, "completions": tuple(
+            c.model_copy(update={"cached": False}) for c in result.completions)})
+            for result in self.inner.generate(requests)]
+
+
+class ArmResult(Frozen):
+    """One arm's S* score and cost."""
+
+    arm: str
+    kind: str
+    solved: int
+    scored: int
+    accuracy: float
+    tokens: int
+    llm_calls: int
+    executions: int
+    oracle: float
+    false_positives: int
+    public_passing: int
+
+
+def sstar_of(summary: EvalSummary) -> StrategyScore:
+    """The S* line of a run's summary."""
+    return next(score for score in summary.strategies if score.strategy == "sstar")
+
+
+def run_arm(name: str, kind: str, scaling: ScalingConfig, problems: list[Problem],
+            args: argparse.Namespace, generator: Generator, sandbox: Sandbox) -> ArmResult:
+    """Evaluate one arm in its own run directory (resuming it when it exists)."""
+    config = args.base.model_copy(update={
+        "run_dir": args.out / "runs" / name, "completion_cache": None,
+        "scaling": scaling.model_copy(update={"selector": "sstar", "baselines": BASELINES})})
+    summary = evaluate(args.benchmark, problems, config, generator, sandbox,
+                       every_strategy=False)
+    score = sstar_of(summary)
+    cost = score.cost.cost
+    return ArmResult(arm=name, kind=kind, solved=score.solved, scored=score.scored,
+                     accuracy=score.accuracy, tokens=cost.prompt_tokens + cost.completion_tokens,
+                     llm_calls=cost.llm_calls, executions=cost.executions,
+                     oracle=summary.oracle, false_positives=score.false_positives,
+                     public_passing=score.public_passing)
+
+
+def fixed_sizes(n: int) -> list[int]:
+    """N, N/2, ..., 1: the largest first, since it draws what the others replay."""
+    sizes = [n]
+    while sizes[-1] > 1:
+        sizes.append(sizes[-1] // 2)
+    return sizes
+
+
+def pareto_png(rows: list[ArmResult], path: Path) -> None:
+    """Accuracy against tokens: the fixed-n line and the adaptive points."""
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    fixed = sorted((r for r in rows if r.kind == "fixed"), key=lambda r: r.tokens)
+    axes.plot([r.tokens for r in fixed], [100 * r.accuracy for r in fixed], marker="o",
+              label="fixed-n S*")
+    for row in fixed:
+        axes.annotate(row.arm.removeprefix("fixed-"), (row.tokens, 100 * row.accuracy),
+                      textcoords="offset points", xytext=(4, -10), fontsize=8)
+    adaptive = [r for r in rows if r.kind == "adaptive"]
+    axes.scatter([r.tokens for r in adaptive], [100 * r.accuracy for r in adaptive],
+                 color="tab:red", marker="s", label="adaptive S*", zorder=3)
+    for row in adaptive:
+        axes.annotate(row.arm.removeprefix("adaptive-"), (row.tokens, 100 * row.accuracy),
+                      textcoords="offset points", xytext=(4, 4), fontsize=8, color="tab:red")
+    axes.set_xscale("log")
+    axes.set_xlabel("tokens (prompt + completion), whole run")
+    axes.set_ylabel("S* hidden-test accuracy (%)")
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("benchmark", choices=["humaneval", "codecontests"])
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--index", help="codecontests letters, e.g. A,B")
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--n", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--max-tokens", type=int, default=384)
+    parser.add_argument("--budgets", default="0.3,0.4,0.5",
+                        help="token budgets as fractions of the fixed n=N/2 arm's tokens")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--config", type=Path, help="TOML: the [llm] and [sandbox] to use")
+    args = parser.parse_args()
+    args.base = Config.from_toml(args.config) if args.config else Config()
+    args.out = args.out or Path("bench/results") / f"adaptive-{args.benchmark}"
+    problems = load_benchmark(BenchmarkChoice.model_validate({
+        "target": args.benchmark, "data": args.data, "limit": args.limit,
+        "letters": tuple(args.index.split(",")) if args.index else None}))
+    common = {"rounds": args.rounds, "max_tokens": args.max_tokens}
+    (args.out / "runs").mkdir(parents=True, exist_ok=True)
+    rows: list[ArmResult] = []
+    console = Console()
+    with args.base.sandbox.open() as sandbox:
+        cache = CachedGenerator(args.base.llm.open(), args.out / "runs" / "completions.sqlite")
+        generator = CountingReplays(cache)
+        for n in fixed_sizes(args.n):
+            rows.append(run_arm(f"fixed-{n}", "fixed", ScalingConfig(n=n, **common), problems,
+                                args, generator, sandbox))
+            console.print(rows[-1])
+        reference = next(r for r in rows if r.arm == f"fixed-{max(args.n // 2, 1)}")
+        waves = {"n": args.n, "adaptive": AdaptiveConfig(enabled=True), **common}
+        arms = {"adaptive": ScalingConfig(revise="unsolved", **waves),
+                "adaptive-revise-failing": ScalingConfig(**waves)}
+        for share in (float(s) for s in args.budgets.split(",")):
+            arms[f"adaptive-{share:.2f}x"] = ScalingConfig(
+                revise="unsolved", budget=BudgetCaps(tokens=int(share * reference.tokens)),
+                **waves)
+        for name, scaling in arms.items():
+            rows.append(run_arm(name, "adaptive", scaling, problems, args, generator, sandbox))
+            console.print(rows[-1])
+        cache.close()
+    table = Table(title=f"S* on {args.benchmark} ({len(problems)} problems), accuracy against "
+                        f"tokens; ratios against fixed n={reference.arm.removeprefix('fixed-')}")
+    for column in ("arm", "solved", "accuracy", "tokens", "tokens ratio", "LLM calls",
+                   "executions", "public-test false positives"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row.arm, f"{row.solved}/{row.scored}", f"{100 * row.accuracy:.1f}%",
+                      f"{row.tokens:,}", f"{row.tokens / max(reference.tokens, 1):.2f}",
+                      str(row.llm_calls), str(row.executions),
+                      f"{row.false_positives}/{row.public_passing}")
+    console.print(table)
+    (args.out / "pareto.json").write_text(json.dumps([r.model_dump() for r in rows], indent=2))
+    pareto_png(rows, args.out / "pareto.png")
+    console.print(f"written: {args.out / 'pareto.json'}, {args.out / 'pareto.png'}")
+
+
+if __name__ == "__main__":
+    main()

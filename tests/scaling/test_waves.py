@@ -1,0 +1,194 @@
+"""Adaptive sampling and selective debugging on scripted doubles: when a problem stops, which
+problems a token budget serves first, resume, and which problems a debug round revises."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from codescale.evaluation.records import load_records
+from codescale.llm.protocol import GenerationRequest
+from codescale.models import Status
+from codescale.scaling.budget import Budget
+from codescale.scaling.config import AdaptiveConfig, BudgetCaps, ScalingConfig
+from codescale.scaling.pipeline import load_pools, solve
+from codescale.scaling.runner import Runner
+from codescale.scaling.waves import sample_in_waves, wave_step
+from codescale.store import RunStore
+from tests.scaling.doubles import Behaviour, ScriptedGenerator, ScriptedSandbox, fenced
+from tests.scaling.scenario import BEHAVIOURS, absolute_problem, scripted
+
+# Both pass the public tests (3 and 5); fuzzed inputs (0 .. 5) include 0, where they differ.
+WAVE_BEHAVIOURS: dict[str, Behaviour] = dict(BEHAVIOURS) | {
+    "zero_bug": lambda text: "1\n" if text.split() == ["0"] else f"{abs(int(text.split()[0]))}\n",
+    "half": lambda text: "3\n" if text.split() == ["3"] else Status.RUNTIME_ERROR,
+    "broken": lambda text: Status.RUNTIME_ERROR,
+}
+
+
+def by_seed(sequences: dict[str, list[str]]) -> Callable[[GenerationRequest], list[str]]:
+    """A sample reply drawing sample k of a problem (seed k) from its sequence, so that the
+    samples do not depend on how they are split into requests."""
+    def reply(request: GenerationRequest) -> list[str]:
+        statement = request.messages[-1].content
+        sequence = next(seq for pid, seq in sequences.items() if f"[{pid}]" in statement)
+        seed = request.params.seed or 0
+        return [fenced(sequence[(seed + k) % len(sequence)]) for k in range(request.params.n)]
+    return reply
+
+
+def problem(pid: str):  # noqa: ANN201 - a Problem
+    """The |x| problem, its statement tagged with its id for `by_seed`."""
+    base = absolute_problem(pid)
+    return base.model_copy(update={"statement": f"[{pid}] {base.statement}"})
+
+
+def doubles(sequences: dict[str, list[str]], **replies: Callable[[GenerationRequest], list[str]]
+            ) -> tuple[ScriptedGenerator, ScriptedSandbox]:
+    generator, _ = scripted(sample=by_seed(sequences), **replies)
+    return generator, ScriptedSandbox(dict(WAVE_BEHAVIOURS))
+
+
+def adaptive(**values: object) -> ScalingConfig:
+    """Adaptive sampling in waves of 4 with a margin of 3, up to 16 samples, no debugging."""
+    settings: dict[str, object] = {"n": 16, "rounds": 0, "adaptive": AdaptiveConfig(
+        enabled=True, wave=4, margin=3)}
+    return ScalingConfig.model_validate(settings | values)
+
+
+def sample_batches(generator: ScriptedGenerator) -> list[list[tuple[int, int]]]:
+    """`(seed, n)` of each sampling request, batch by batch."""
+    return [[(r.params.seed or 0, r.params.n) for r in batch] for batch in generator.batches
+            if all(len(r.messages) == 2 and "testing programs" not in r.messages[0].content
+                   and "judge" not in r.messages[0].content for r in batch)]
+
+
+def copies(store: RunStore, pid: str) -> dict[str, int]:
+    return {c.code.split('"')[1]: n for c, n in store.candidates(pid)}
+
+
+def test_a_problem_whose_samples_agree_stops_after_one_wave(tmp_path: Path) -> None:
+    generator, sandbox = doubles({"easy": ["right"]})
+    [answer] = solve([problem("easy")], adaptive(), generator, sandbox, RunStore.open(tmp_path))
+    assert sample_batches(generator) == [[(0, 4)]]
+    assert answer.code is not None and '"right"' in answer.code
+
+
+def test_waves_go_on_until_one_cluster_leads_by_the_margin(tmp_path: Path) -> None:
+    # wave 0: right 3, zero_bug 1 (lead 2); wave 1: right 7, zero_bug 1 (lead 6): stop at 8
+    generator, sandbox = doubles({"p": ["right", "right", "zero_bug", "right"]
+                                  + ["right"] * 12})
+    store = RunStore.open(tmp_path)
+    solve([problem("p")], adaptive(), generator, sandbox, store)
+    assert sample_batches(generator) == [[(0, 4)], [(4, 4)]]
+    assert copies(store, "p") == {"right": 7, "zero_bug": 1}
+    # an evaluation sees every wave's samples, and 8 requested of the 16 allowed
+    [record] = load_records(store, [problem("p")], adaptive())
+    assert record.requested == 8 and len(record.samples or ()) == 8
+
+
+def test_disagreeing_problems_draw_up_to_n_and_waves_batch_all_open_problems(
+        tmp_path: Path) -> None:
+    generator, sandbox = doubles({"easy": ["right"], "split": ["right", "zero_bug"]})
+    store = RunStore.open(tmp_path)
+    solve([problem("easy"), problem("split")], adaptive(), generator, sandbox, store)
+    assert sample_batches(generator) == [[(0, 4), (0, 4)], [(4, 4)], [(8, 4)], [(12, 4)]]
+    assert copies(store, "split") == {"right": 8, "zero_bug": 8}
+    assert store.step(wave_step("split", 3)) is not None
+
+
+def test_waves_draw_the_samples_one_request_for_n_would(tmp_path: Path) -> None:
+    sequences = {"p": ["right", "zero_bug", "identity", "clamped", "off_by_one"]}
+    never_settles = adaptive(adaptive=AdaptiveConfig(enabled=True, wave=3, margin=99))
+    waved = RunStore.open(tmp_path / "waves")
+    solve([problem("p")], never_settles, *doubles(sequences), waved)
+    fixed = RunStore.open(tmp_path / "fixed")
+    solve([problem("p")], ScalingConfig(n=16, rounds=0), *doubles(sequences), fixed)
+    def drawn(store: RunStore) -> list[tuple[str, str, int]]:
+        return [(c.id, c.code, n) for c, n in store.candidates("p")]
+
+    assert drawn(waved) == drawn(fixed)  # each wave pays its own prompt, so tokens differ
+
+
+def test_an_interrupted_adaptive_run_resumes_from_its_last_wave(tmp_path: Path) -> None:
+    sequences = {"p": ["right", "zero_bug"]}
+    first, sandbox = doubles(sequences)
+    inner = first.replies["sample"]
+    calls: list[int] = []
+
+    def crash_on_third_wave(request: GenerationRequest) -> list[str]:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return inner(request)
+
+    first.replies["sample"] = crash_on_third_wave
+    with pytest.raises(KeyboardInterrupt):
+        solve([problem("p")], adaptive(), first, sandbox, RunStore.open(tmp_path))
+    again, sandbox_again = doubles(sequences)
+    store = RunStore.open(tmp_path)
+    solve([problem("p")], adaptive(), again, sandbox_again, store)
+    assert sample_batches(again) == [[(8, 4)], [(12, 4)]]
+    assert copies(store, "p") == {"right": 8, "zero_bug": 8}
+
+
+def test_a_token_budget_serves_problems_with_disagreeing_passers_first(tmp_path: Path) -> None:
+    sequences = {"split": ["right", "zero_bug"], "hopeless": ["off_by_one"]}
+    pools_of = [problem("hopeless"), problem("split")]
+    store = RunStore.open(tmp_path)
+    one_wave = adaptive(n=4)
+    generator, sandbox = doubles(sequences)
+    sample_in_waves(Runner(one_wave, generator, sandbox, store, Budget(BudgetCaps(), ledger=store)),
+                    load_pools(pools_of, store))
+    spent = sum(row.cost.prompt_tokens + row.cost.completion_tokens for row in store.spending())
+    per_wave = max(row.cost.prompt_tokens + row.cost.completion_tokens
+                   for row in store.spending() if row.problem_id)
+    # room for one more wave of either problem, not for both, and no reserve kept back
+    capped = adaptive(n=8, budget=BudgetCaps(tokens=spent + per_wave + 5),
+                      adaptive=AdaptiveConfig(enabled=True, wave=4, margin=3, reserve=0.0))
+    generator, sandbox = doubles(sequences)
+    budget = Budget(capped.budget, ledger=store)
+    sample_in_waves(Runner(capped, generator, sandbox, store, budget), load_pools(pools_of, store))
+    assert store.step(wave_step("split", 1)) is not None
+    assert store.step(wave_step("hopeless", 1)) is None
+    assert budget.stopped is None  # selection may still spend what is left
+
+
+def test_the_reserve_is_left_to_selection(tmp_path: Path) -> None:
+    generator, sandbox = doubles({"split": ["right", "zero_bug"]})
+    store = RunStore.open(tmp_path)
+    config = adaptive(budget=BudgetCaps(tokens=4000),
+                      adaptive=AdaptiveConfig(enabled=True, wave=4, margin=3, reserve=0.5))
+    solve([problem("split")], config, generator, sandbox, store)
+    sampled = sum(row.cost.prompt_tokens + row.cost.completion_tokens
+                  for row in store.spending() if row.step.stage == "sample")
+    assert 0 < sampled <= 2000
+    assert any(row.step.stage == "adjudicate" for row in store.spending())
+
+
+def revisions_by_round(generator: ScriptedGenerator) -> list[list[str]]:
+    """The problem tag of each revision request, batch by batch."""
+    return [[r.messages[1].content.split("]")[0].lstrip("[") for r in batch]
+            for batch in generator.batches if all(len(r.messages) > 2 for r in batch)]
+
+
+def test_unsolved_revision_skips_solved_problems_and_stops_without_progress(
+        tmp_path: Path) -> None:
+    counter = iter(range(10_000))
+
+    def half_each_time(request: GenerationRequest) -> list[str]:
+        return [fenced("half", f"x = {next(counter)}") for _ in range(request.params.n)]
+
+    sequences = {"solved": ["right", "off_by_one"], "stuck": ["broken"]}
+    generator, sandbox = doubles(sequences, revise=half_each_time)
+    config = ScalingConfig(n=2, rounds=3, revise="unsolved")
+    solve([problem("solved"), problem("stuck")], config, generator, sandbox,
+          RunStore.open(tmp_path / "unsolved"))
+    # round 1 raised "stuck" from 0 to 1 public test passed; round 2 did not: no round 3
+    assert revisions_by_round(generator) == [["stuck"], ["stuck", "stuck"]]
+
+    generator, sandbox = doubles(sequences, revise=half_each_time)
+    solve([problem("solved"), problem("stuck")], config.model_copy(update={"revise": "failing"}),
+          generator, sandbox, RunStore.open(tmp_path / "failing"))
+    assert revisions_by_round(generator)[0] == ["solved", "stuck"]
+    assert len(revisions_by_round(generator)) == 3
