@@ -1,4 +1,5 @@
-"""Accuracy against tokens: fixed-n S* at n = 1, 2, 4, ..., N and adaptive S* (waves, debugging
+"""Accuracy against tokens: fixed-n S* at n = 1, 2, 4, ..., N (with the debug rounds asked
+for, and without any: fresh samples instead of revisions) and adaptive S* (waves, debugging
 only where it pays) without and with token budgets, on one benchmark, in one run.
 
 The fixed n=N arm draws every sample. Every other arm replays what it shares with it from one
@@ -75,6 +76,10 @@ class ArmResult(Frozen):
     false_positives: int
     public_passing: int
 
+    def line(self) -> str:
+        """The arm's result in one line, printed as it finishes."""
+        return f"{self.arm}: {self.solved}/{self.scored} solved, {self.tokens:,} tokens"
+
 
 def sstar_of(summary: EvalSummary) -> StrategyScore:
     """The S* line of a run's summary."""
@@ -109,12 +114,16 @@ def fixed_sizes(n: int) -> list[int]:
 def pareto_png(rows: list[ArmResult], path: Path) -> None:
     """Accuracy against tokens: the fixed-n line and the adaptive points."""
     figure, axes = plt.subplots(figsize=(7, 4.5))
-    fixed = sorted((r for r in rows if r.kind == "fixed"), key=lambda r: r.tokens)
-    axes.plot([r.tokens for r in fixed], [100 * r.accuracy for r in fixed], marker="o",
-              label="fixed-n S*")
-    for row in fixed:
-        axes.annotate(row.arm.removeprefix("fixed-"), (row.tokens, 100 * row.accuracy),
-                      textcoords="offset points", xytext=(4, -10), fontsize=8)
+    for kind, label in (("fixed", "fixed-n S*"), ("no-debug", "fixed-n S*, no debugging")):
+        line = sorted((r for r in rows if r.kind == kind), key=lambda r: r.tokens)
+        if not line:
+            continue
+        axes.plot([r.tokens for r in line], [100 * r.accuracy for r in line], marker="o",
+                  label=label, linestyle="-" if kind == "fixed" else ":")
+        for row in line:
+            axes.annotate(row.arm.removeprefix("fixed-").removesuffix("-no-debug"),
+                          (row.tokens, 100 * row.accuracy), textcoords="offset points",
+                          xytext=(4, -10), fontsize=8)
     adaptive = [r for r in rows if r.kind == "adaptive"]
     axes.scatter([r.tokens for r in adaptive], [100 * r.accuracy for r in adaptive],
                  color="tab:red", marker="s", label="adaptive S*", zorder=3)
@@ -153,14 +162,21 @@ def main() -> None:
     common = {"rounds": args.rounds, "max_tokens": args.max_tokens}
     (args.out / "runs").mkdir(parents=True, exist_ok=True)
     rows: list[ArmResult] = []
-    console = Console()
+    console = Console(width=160)
     with args.base.sandbox.open() as sandbox:
         cache = CachedGenerator(args.base.llm.open(), args.out / "runs" / "completions.sqlite")
         generator = CountingReplays(cache)
         for n in fixed_sizes(args.n):
             rows.append(run_arm(f"fixed-{n}", "fixed", ScalingConfig(n=n, **common), problems,
                                 args, generator, sandbox))
-            console.print(rows[-1])
+            console.print(rows[-1].line())
+        if args.rounds:  # fresh samples instead of revisions, for the same tokens
+            for n in fixed_sizes(args.n):
+                no_debug = {**common, "rounds": 0}
+                rows.append(run_arm(f"fixed-{n}-no-debug", "no-debug",
+                                    ScalingConfig(n=n, **no_debug), problems, args, generator,
+                                    sandbox))
+                console.print(rows[-1].line())
         reference = next(r for r in rows if r.arm == f"fixed-{max(args.n // 2, 1)}")
         waves = {"n": args.n, "adaptive": AdaptiveConfig(enabled=True), **common}
         arms = {"adaptive": ScalingConfig(revise="unsolved", **waves),
@@ -171,7 +187,7 @@ def main() -> None:
                 **waves)
         for name, scaling in arms.items():
             rows.append(run_arm(name, "adaptive", scaling, problems, args, generator, sandbox))
-            console.print(rows[-1])
+            console.print(rows[-1].line())
         cache.close()
     table = Table(title=f"S* on {args.benchmark} ({len(problems)} problems), accuracy against "
                         f"tokens; ratios against fixed n={reference.arm.removeprefix('fixed-')}")

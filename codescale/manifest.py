@@ -54,15 +54,22 @@ def _flat(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _at_default(settings: BaseModel, fields: tuple[str, ...]) -> set[str]:
+    """The `fields` of `settings` that hold their default values."""
+    return {field for field in fields
+            if getattr(settings, field) == type(settings).model_fields[field].get_default(
+                call_default_factory=True)}
+
+
 def decisive_settings(llm: LLMConfig, sandbox: SandboxConfig,
                       scaling: ScalingConfig) -> dict[str, Any]:
-    """The settings that change a run's results, as `group.key` -> JSON value."""
-    llm_values = llm.model_dump(mode="json", include=set(llm.DECISIVE))
+    """The settings that change a run's results, as `group.key` -> JSON value (settings
+    added after the first manifests only when they differ from their defaults)."""
+    llm_values = llm.model_dump(mode="json", include=set(llm.DECISIVE)
+                                - _at_default(llm, llm.ADDED_LATER))
     sandbox_values = sandbox.model_dump(mode="json", include=set(sandbox.DECISIVE))
-    defaults = type(scaling)()
-    at_default = {field for field in _SCALING_ADDED_LATER
-                  if getattr(scaling, field) == getattr(defaults, field)}
-    scaling_values = scaling.model_dump(mode="json", exclude=set(_SCALING_FREE) | at_default)
+    scaling_values = scaling.model_dump(mode="json", exclude=set(_SCALING_FREE)
+                                        | _at_default(scaling, _SCALING_ADDED_LATER))
     return {"codescale": package_version(), **_flat("llm.", llm_values),
             **_flat("sandbox.", sandbox_values), **_flat("scaling.", scaling_values)}
 

@@ -11,7 +11,8 @@ from codescale.execution.docker_backend import SANDBOX_FILES
 
 NAMES = ["python", "docker engine", "sandbox image", "bubblewrap", "sandbox",
          "embedded model parts", "embedded model file", "llama-cpp-python", "llama.cpp decode",
-         "httpx", "vllm", "GPU", "free disk", "cores and memory"]
+         "httpx", "vllm", "GPU", "qwen2.5-coder-1.5b parts", "qwen2.5-coder-1.5b file",
+         "free disk", "cores and memory"]
 
 
 def doctor(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -34,6 +35,7 @@ def test_a_set_up_machine_is_ready() -> None:
     assert "sha256 1d9614638d18024d" in checks["embedded model file"]["detail"]
     assert "-DGGML_NATIVE=OFF" in checks["llama.cpp decode"]["detail"]
     assert checks["vllm"]["required"] is False and checks["GPU"]["required"] is False
+    assert not any(checks[f"qwen2.5-coder-1.5b {what}"]["required"] for what in ("parts", "file"))
 
 
 @pytest.mark.model

@@ -127,6 +127,11 @@ def test_settings_added_later_stay_out_of_the_manifest_at_their_defaults() -> No
     assert waves["scaling.adaptive.enabled"] is True and waves["scaling.revise"] == "unsolved"
     assert Config(scaling=ScalingConfig(adaptive=AdaptiveConfig(enabled=True))).run_dir \
         != Config().run_dir
+    assert "llm.embedded" not in plain
+    larger = LlamaCppConfig(embedded="qwen2.5-coder-1.5b")
+    assert decisive_settings(larger, sandbox_config(), ScalingConfig())["llm.embedded"] == \
+        "qwen2.5-coder-1.5b"
+    assert Config(llm=larger).run_dir != Config().run_dir
 
 
 def test_scaling_flags_override_nested_tables_of_the_file(tmp_path: Path) -> None:

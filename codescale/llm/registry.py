@@ -19,6 +19,9 @@ class GeneratorConfig(Registered):
     model: str | None = None
     DECISIVE: ClassVar[tuple[str, ...]] = ("backend", "model")
     """Settings that change what the model writes (recorded in run manifests)."""
+    ADDED_LATER: ClassVar[tuple[str, ...]] = ()
+    """Decisive settings newer than the first manifests: recorded only away from their
+    defaults, so runs made before them resume."""
 
     def open(self) -> Generator:
         """The generator these settings describe, loaded and ready."""

