@@ -72,7 +72,9 @@ def test_the_embedded_model_is_the_0_5b_unless_chosen() -> None:
     assert "embedded" in chosen.ADDED_LATER  # at its default it stays out of manifests
     settings = RunManifest.of(chosen, sandbox_config(), ScalingConfig(), []).settings
     assert settings["llm.weights_sha256"] == CODER_1_5B.sha256
-    assert not any("embedded" in key for key in settings)
+    assert settings["llm.embedded"] == "qwen2.5-coder-1.5b"
+    plain = RunManifest.of(default, sandbox_config(), ScalingConfig(), []).settings
+    assert not any("embedded" in key for key in plain)
 
 
 @pytest.mark.parametrize("spec", [EMBEDDED, CODER_1_5B], ids=lambda spec: spec.name)
