@@ -37,6 +37,12 @@ class LlamaCppGenerator(Backend):
         """`llamacpp:<model>`."""
         return f"llamacpp:{self.model}"
 
+    @property
+    def evaluated_prompt_tokens(self) -> int:
+        """Prompt tokens llama.cpp has decoded so far: prompt tokens charged minus what sharing
+        a prompt among its samples and a common prefix among prompts saved."""
+        return self._engine.evaluated_prompt_tokens
+
     def generate_each(self, requests: Sequence[GenerationRequest], on_result: ResultSink) -> None:
         """Decode the whole batch together; report each request as its samples finish."""
         jobs = [SampleJob(prompt=self._engine.prompt_tokens(request.messages),

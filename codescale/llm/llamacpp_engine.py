@@ -4,7 +4,9 @@ The samples of a batch of requests are packed into groups that fit the context: 
 `n_seq_max` sequences, and prompt plus `max_tokens` cells per sequence within `n_ctx`. In a
 group each prompt is evaluated once, on its first sequence, and its KV cells are shared
 with that request's other samples (the KV cache is unified, so sharing tags cells instead
-of copying tensors). Every step then decodes the next token of all live sequences in one
+of copying tensors). A prompt that begins like one evaluated earlier in the group (revision
+and judge prompts repeat their problem's statement) shares that prefix's cells too and
+evaluates only the rest. Every step then decodes the next token of all live sequences in one
 `llama_decode`, which on a CPU turns many matrix-vector products into one matrix product.
 
 Built on llama-cpp-python's low-level bindings (`llama_cpp`, `llama_cpp._internals`); the
@@ -22,6 +24,8 @@ from codescale.llm.errors import BackendUnavailable, LLMError, ModelFileError
 from codescale.llm.protocol import ChatMessage, Completion, SamplingParams
 
 PROMPT_CHUNK = 512
+SHARED_PREFIX_MIN = 16
+"""Shorter common prefixes (the chat template's opening) are evaluated again, not shared."""
 
 
 def import_llama_cpp() -> tuple[Any, Any, Any]:
@@ -104,6 +108,8 @@ class LlamaCppEngine:
         params.n_threads = params.n_threads_batch = n_threads or os.cpu_count() or 1
         self._ctx = internals.LlamaContext(model=self._model, params=params, verbose=False)
         self.n_ctx: int = self._ctx.n_ctx()
+        self.evaluated_prompt_tokens = 0
+        """Prompt tokens decoded so far (shared prefixes and samples' copies not counted)."""
         self._batch = internals.LlamaBatch(n_tokens=max(PROMPT_CHUNK, self.n_seq_max), embd=0,
                                            n_seq_max=1, verbose=False)
         self._new_sampler = internals.LlamaSampler
@@ -162,9 +168,12 @@ class LlamaCppEngine:
                       group: list[tuple[int, int]]) -> list[_Sequence]:
         self._ctx.kv_cache_clear()
         sequences: list[_Sequence] = []
+        evaluated: list[tuple[list[int], int]] = []  # (prompt, the sequence holding it)
         for index, pairs in itertools.groupby(group, key=lambda pair: pair[0]):
             job, first = jobs[index], len(sequences)
-            logits_index = self._evaluate_prompt(job.prompt, first)
+            shared = self._share_prefix(job.prompt, evaluated, first)
+            logits_index = self._evaluate_prompt(job.prompt, first, shared)
+            evaluated.append((job.prompt, first))
             members = [_Sequence(job=index, sample=sample, seq_id=first + offset,
                                  sampler=self._sampler(job.params, job.seeds[sample]),
                                  params=job.params, position=len(job.prompt),
@@ -196,9 +205,26 @@ class LlamaCppEngine:
         if sequence.finish_reason is None and sequence.position >= self.n_ctx:
             sequence.finish_reason = "length"
 
-    def _evaluate_prompt(self, prompt: list[int], seq_id: int) -> int:
-        """Decode a prompt on one sequence; the batch index of the logits that follow it."""
-        for start in range(0, len(prompt), PROMPT_CHUNK):
+    def _share_prefix(self, prompt: list[int], evaluated: list[tuple[list[int], int]],
+                      seq_id: int) -> int:
+        """Give `seq_id` the cells of the longest prefix `prompt` shares with a prompt already
+        evaluated in this group (all but its last token, whose logits are needed); returns
+        how many tokens are shared (0 when none reaches SHARED_PREFIX_MIN)."""
+        best, source = 0, -1
+        for earlier, holder in evaluated:
+            common = _common_prefix(prompt, earlier, limit=len(prompt) - 1)
+            if common > best:
+                best, source = common, holder
+        if best < SHARED_PREFIX_MIN:
+            return 0
+        self._ctx.kv_cache_seq_cp(source, seq_id, 0, best)
+        return best
+
+    def _evaluate_prompt(self, prompt: list[int], seq_id: int, start_at: int = 0) -> int:
+        """Decode a prompt on one sequence from position `start_at` (the cells before it are
+        already there); the batch index of the logits that follow it."""
+        self.evaluated_prompt_tokens += len(prompt) - start_at
+        for start in range(start_at, len(prompt), PROMPT_CHUNK):
             chunk = prompt[start:start + PROMPT_CHUNK]
             self._decode([(token, start + offset, seq_id, offset == len(chunk) - 1)
                           for offset, token in enumerate(chunk)])
@@ -229,3 +255,13 @@ class LlamaCppEngine:
         sampler.add_top_p(params.top_p, 1)
         sampler.add_dist(seed)
         return sampler
+
+
+def _common_prefix(a: list[int], b: list[int], limit: int) -> int:
+    """How many leading tokens `a` and `b` share, at most `limit`."""
+    count = 0
+    for x, y in zip(a[:limit], b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count

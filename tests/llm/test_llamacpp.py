@@ -66,6 +66,23 @@ def test_a_batch_keeps_its_order(llamacpp: LlamaCppGenerator) -> None:
     assert batch[0].prompt_tokens < batch[1].prompt_tokens + 5
 
 
+STATEMENT = ("You are given an array of n integers a_1, ..., a_n and q queries. Each query "
+             "gives two indices l and r; print the sum of a_l, ..., a_r. The first line holds "
+             "n and q (1 <= n, q <= 200000), the second line the array (|a_i| <= 10^9), then "
+             "q lines with l and r (1 <= l <= r <= n). Print one line per query.")
+
+
+def test_prompts_that_share_a_statement_evaluate_it_once(llamacpp: LlamaCppGenerator) -> None:
+    first = ask(f"{STATEMENT}\n\nIn one line: what does the first line hold?", temperature=0.0)
+    second = ask(f"{STATEMENT}\n\nIn one line: what does each query print?", temperature=0.0)
+    alone = [texts(llamacpp, request) for request in (first, second)]
+    before = llamacpp.evaluated_prompt_tokens
+    batch = llamacpp.generate([first, second])
+    evaluated = llamacpp.evaluated_prompt_tokens - before
+    assert [[c.text for c in result.completions] for result in batch] == alone
+    assert evaluated < batch[1].prompt_tokens + 20  # the second prompt's statement was shared
+
+
 def test_cache_replays_real_text_byte_for_byte(llamacpp: LlamaCppGenerator,
                                                tmp_path: Path) -> None:
     request = ask(REVERSE, temperature=1.0, n=2, seed=3)
