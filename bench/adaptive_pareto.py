@@ -18,7 +18,6 @@ Usage: python bench/adaptive_pareto.py humaneval [--limit N] [--n 16] [--rounds 
 
 import argparse
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -34,31 +33,13 @@ from codescale.evaluation.benchmarks import BenchmarkChoice, load_benchmark  # n
 from codescale.evaluation.run import evaluate  # noqa: E402
 from codescale.evaluation.summary import EvalSummary, StrategyScore  # noqa: E402
 from codescale.execution.protocol import Sandbox  # noqa: E402
-from codescale.llm.cache import CachedGenerator  # noqa: E402
-from codescale.llm.protocol import GenerationRequest, GenerationResult, Generator  # noqa: E402
+from codescale.llm.cache import CachedGenerator, ChargedReplays  # noqa: E402
+from codescale.llm.protocol import Generator  # noqa: E402
 from codescale.models import Frozen, Problem  # noqa: E402
 from codescale.scaling.config import AdaptiveConfig, BudgetCaps, ScalingConfig  # noqa: E402
 
 BASELINES = ("public_tests", "majority", "oracle")
 """Strategies answered beside S* in every arm: those that need no LLM call of their own."""
-
-
-class CountingReplays:
-    """A generator whose cached completions count as generated: the arm's own cost."""
-
-    def __init__(self, inner: Generator) -> None:
-        self.inner = inner
-
-    @property
-    def name(self) -> str:
-        """The inner generator's name."""
-        return self.inner.name
-
-    def generate(self, requests: Sequence[GenerationRequest]) -> list[GenerationResult]:
-        """The inner results with every cached flag cleared."""
-        return [result.model_copy(update={"cached": False, "completions": tuple(
-            c.model_copy(update={"cached": False}) for c in result.completions)})
-            for result in self.inner.generate(requests)]
 
 
 class ArmResult(Frozen):
@@ -165,7 +146,7 @@ def main() -> None:
     console = Console(width=160)
     with args.base.sandbox.open() as sandbox:
         cache = CachedGenerator(args.base.llm.open(), args.out / "runs" / "completions.sqlite")
-        generator = CountingReplays(cache)
+        generator = ChargedReplays(cache)
         for n in fixed_sizes(args.n):
             rows.append(run_arm(f"fixed-{n}", "fixed", ScalingConfig(n=n, **common), problems,
                                 args, generator, sandbox))

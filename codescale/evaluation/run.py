@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from codescale.api import Session
-from codescale.config import Config
+from codescale.config import Config, run_completion_cache
 from codescale.evaluation.artifacts import replace_file, write_artifacts
 from codescale.evaluation.errors import EvalError
 from codescale.evaluation.progress import ChunkedGenerator, ChunkedSandbox, StageBars
@@ -21,6 +21,7 @@ from codescale.evaluation.records import load_records
 from codescale.evaluation.scoring import hidden_jobs_runner, score_candidates
 from codescale.evaluation.summary import EvalSummary, results, summarize
 from codescale.execution.protocol import Sandbox
+from codescale.llm.cache import ChargedReplays
 from codescale.llm.protocol import Generator
 from codescale.manifest import RunManifest, claim
 from codescale.models import Problem
@@ -118,7 +119,17 @@ def run_eval(benchmark: str, problems: Sequence[Problem], config: Config,
     """`evaluate` with the configured sandbox and generator (behind the completion cache)."""
     prepare(config.run_dir, benchmark, problems, with_every_strategy(config))
     with Session(config) as session:
-        return evaluate(benchmark, problems, config, session.generator, session.sandbox, bars)
+        return evaluate(benchmark, problems, config, charging(config, session.generator),
+                        session.sandbox, bars)
+
+
+def charging(config: Config, generator: Generator) -> Generator:
+    """The generator an evaluation charges through: with the run's own completion cache, whose
+    hits are this run's work from an interrupted session (never charged), replays are charged
+    as generated, so a resumed run costs what an uninterrupted one does."""
+    if config.completion_cache == run_completion_cache(config.run_dir):
+        return ChargedReplays(generator)
+    return generator
 
 
 def write_report(run_dir: Path) -> EvalSummary:

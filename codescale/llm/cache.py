@@ -169,3 +169,24 @@ def _joined(results: list[GenerationResult]) -> GenerationResult:
     asked, so that the cache cannot assemble them by seed)."""
     return GenerationResult(completions=tuple(c for r in results for c in r.completions),
                             prompt_tokens=results[0].prompt_tokens)
+
+
+class ChargedReplays:
+    """A generator whose cached completions are charged as if generated. For a cache that
+    holds only what one run generated (an evaluation's own), a hit is that run's work from an
+    interrupted session, never charged; benchmarks comparing settings charge each arm what
+    it needs on its own."""
+
+    def __init__(self, inner: Generator) -> None:
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        """The inner generator's name."""
+        return self.inner.name
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[GenerationResult]:
+        """The inner results with every cached flag cleared."""
+        return [result.model_copy(update={"cached": False, "completions": tuple(
+            c.model_copy(update={"cached": False}) for c in result.completions)})
+            for result in self.inner.generate(requests)]

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from codescale.config import run_completion_cache
 from codescale.evaluation.artifacts import RAW_SAMPLES, REPORT, RESULTS
 from codescale.evaluation.errors import EvalError
-from codescale.evaluation.run import evaluate, load_settings, prepare, write_report
+from codescale.evaluation.run import charging, evaluate, load_settings, prepare, write_report
 from codescale.evaluation.summary import EvalSummary
 from codescale.execution.protocol import Sandbox
+from codescale.llm.cache import ChargedReplays
 from codescale.manifest import RunMismatch
 from codescale.models import Status
 from codescale.store import RunStore
@@ -111,3 +113,12 @@ def test_a_resumed_evaluation_may_add_problems(tmp_path: Path) -> None:
     assert [p.id for p in recorded] == [p.id for p in scenario.PROBLEMS]
     with pytest.raises(EvalError, match="holds an evaluation of 'scenario', not 'other'"):
         prepare(tmp_path, "other", first, config)
+
+
+def test_an_evaluation_with_its_own_cache_charges_what_it_replays(tmp_path: Path) -> None:
+    own = scenario.config(tmp_path).model_copy(
+        update={"completion_cache": run_completion_cache(tmp_path)})
+    generator = scenario.generator()
+    assert isinstance(charging(own, generator), ChargedReplays)
+    shared = own.model_copy(update={"completion_cache": tmp_path / "elsewhere.sqlite"})
+    assert charging(shared, generator) is generator

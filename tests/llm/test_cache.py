@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from codescale.llm.backend import Backend, ResultSink
-from codescale.llm.cache import CachedGenerator, cache_key
+from codescale.llm.cache import CachedGenerator, ChargedReplays, cache_key
 from codescale.llm.protocol import (
     ChatMessage,
     Completion,
@@ -189,3 +189,13 @@ def test_a_cache_written_with_whole_request_keys_is_still_read(tmp_path: Path) -
     inner = Echo()
     [replayed] = CachedGenerator(inner, path).generate([request])
     assert replayed.cached and texts(replayed) == texts(old) and inner.batches == []
+
+
+def test_charged_replays_cost_what_generating_them_did(tmp_path: Path) -> None:
+    cache = CachedGenerator(Echo(), tmp_path / "cache.sqlite")
+    [fresh] = cache.generate([ask("a", n=2, seed=0)])
+    [replayed] = ChargedReplays(cache).generate([ask("a", n=2, seed=0)])
+    assert texts(replayed) == texts(fresh)
+    assert result_cost(replayed) == result_cost(fresh) == Cost(prompt_tokens=11,
+                                                               completion_tokens=6, llm_calls=1)
+    assert result_cost(cache.generate([ask("a", n=2, seed=0)])[0]) == Cost()
