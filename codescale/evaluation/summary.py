@@ -85,6 +85,13 @@ def sample_counts(record: ProblemRecord) -> tuple[int, int]:
     return record.requested, sum(record.passed(candidate_id) for candidate_id in landed)
 
 
+def pass_at_ks(counts: Sequence[tuple[int, int]]) -> tuple[PassAtK, ...]:
+    """Mean pass@k for each k of PASS_AT that some problem has enough samples for, from
+    (samples requested, samples correct) per problem (adaptive sampling stops some early)."""
+    most = max((requested for requested, _ in counts), default=0)
+    return tuple(PassAtK(k=k, value=mean_pass_at_k(counts, k)) for k in PASS_AT if k <= most)
+
+
 def results(records: Sequence[ProblemRecord], strategies: Sequence[str],
             summed: Totals) -> list[StrategyResult]:
     """One result per problem per strategy, problems in order."""
@@ -133,7 +140,6 @@ def summarize(records: Sequence[ProblemRecord], strategies: Sequence[str], lines
         problems=len(records), scored=len(scored), untrusted=untrusted, n=n, rounds=rounds,
         oracle=oracle_rate,
         strategies=tuple(scores),
-        pass_at_k=tuple(PassAtK(k=k, value=mean_pass_at_k(counts, k))
-                        for k in PASS_AT if k <= n and counts),
+        pass_at_k=pass_at_ks(counts),
         curves=(samples_curve(scored, n), rounds_curve(scored, rounds)),
         stages=tuple(stage_costs(summed)))

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codescale.evaluation.metrics import mean_pass_at_k, pass_at_k
+from codescale.evaluation.summary import pass_at_ks
 
 
 @given(st.integers(1, 12).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n),
@@ -38,3 +39,10 @@ def test_invalid_arguments() -> None:
         pass_at_k(3, 4, 1)
     with pytest.raises(ValueError):
         pass_at_k(3, 1, 4)
+
+
+def test_pass_at_k_is_reported_for_the_k_some_problem_reached() -> None:
+    # adaptive sampling stopped one problem at 4 samples and another at 8, of 16 allowed
+    assert [(p.k, round(p.value, 4)) for p in pass_at_ks([(4, 1), (8, 8)])] == \
+        [(1, round((0.25 + 1) / 2, 4)), (5, 1.0)]
+    assert pass_at_ks([]) == ()
