@@ -161,7 +161,8 @@ def main() -> None:
         reference = next(r for r in rows if r.arm == f"fixed-{max(args.n // 2, 1)}")
         waves = {"n": args.n, "adaptive": AdaptiveConfig(enabled=True), **common}
         arms = {"adaptive": ScalingConfig(revise="unsolved", **waves),
-                "adaptive-revise-failing": ScalingConfig(**waves)}
+                "adaptive-revise-failing": ScalingConfig(**waves),
+                "adaptive-no-debug": ScalingConfig(**{**waves, "rounds": 0})}
         for share in (float(s) for s in args.budgets.split(",")):
             arms[f"adaptive-{share:.2f}x"] = ScalingConfig(
                 revise="unsolved", budget=BudgetCaps(tokens=int(share * reference.tokens)),
