@@ -100,7 +100,7 @@ def load_records(store: RunStore, problems: Sequence[Problem], scaling: ScalingC
             problem=problem,
             candidates=_candidate_records(store, problem),
             samples=tuple(cid for wave in waves for cid in wave) if waves else None,
-            requested=samples_requested(store, problem.id, scaling),
+            requested=samples_requested(len(waves), scaling),
             answers={answer.strategy: answer for answer in store.answers(problem.id)},
             comparisons=tuple(store.comparisons(problem.id)),
             trusted=_trusted(store, problem)))

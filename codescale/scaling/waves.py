@@ -42,9 +42,8 @@ def recorded_waves(store: RunStore, problem_id: str) -> list[list[str]]:
     return waves
 
 
-def samples_requested(store: RunStore, problem_id: str, config: ScalingConfig) -> int:
-    """How many samples a run asked for on a problem (0: never sampled)."""
-    waves = len(recorded_waves(store, problem_id))
+def samples_requested(waves: int, config: ScalingConfig) -> int:
+    """How many samples a run asked for on a problem it drew `waves` waves for."""
     if not waves:
         return 0
     return min(config.n, waves * config.adaptive.wave) if config.adaptive.enabled else config.n
