@@ -108,11 +108,11 @@ def affordable(runner: Runner, costed: Sequence[tuple[T, float]]) -> list[T]:
     return kept
 
 
-def _granted(runner: Runner, wishes: list[tuple[ProblemPool, int]], drawn: dict[str, int]
+def _granted(runner: Runner, wishes: list[tuple[ProblemPool, int]], waves: dict[str, int]
              ) -> list[tuple[ProblemPool, int]]:
     """The `(pool, samples)` wishes to send: every first wave, then what the token allowance
     covers, most promising first."""
-    first = [(pool, count) for pool, count in wishes if not drawn[pool.problem.id]]
+    first = [(pool, count) for pool, count in wishes if not waves[pool.problem.id]]
     if first:
         return first
     summed = totals(runner.store.spending())
@@ -121,13 +121,13 @@ def _granted(runner: Runner, wishes: list[tuple[ProblemPool, int]], drawn: dict[
         pool, summed, runner.config.max_tokens)) for pool, count in ranked])
 
 
-def _wishes(runner: Runner, pools: list[ProblemPool], drawn: dict[str, int]
+def _wishes(runner: Runner, pools: list[ProblemPool], waves: dict[str, int]
             ) -> list[tuple[ProblemPool, int]]:
     """`(pool, samples)` for each open problem: not settled and under `n` samples."""
     config = runner.config
     wishes = []
     for pool in pools:
-        first = drawn[pool.problem.id] * config.adaptive.wave
+        first = waves[pool.problem.id] * config.adaptive.wave
         if first < config.n and not settled(pool, config.adaptive.margin):
             wishes.append((pool, min(config.adaptive.wave, config.n - first)))
     return wishes
@@ -136,21 +136,21 @@ def _wishes(runner: Runner, pools: list[ProblemPool], drawn: dict[str, int]
 def sample_in_waves(runner: Runner, pools: list[ProblemPool]) -> None:
     """Sample every problem in waves until each is settled or has `n` samples (or the budget
     ends); a rerun replays the recorded waves and continues from there."""
-    wave = runner.config.adaptive.wave
-    drawn = {pool.problem.id: len(recorded_waves(runner.store, pool.problem.id))
+    size = runner.config.adaptive.wave
+    waves = {pool.problem.id: len(recorded_waves(runner.store, pool.problem.id))
              for pool in pools}
     active = pools
     while active:
         run_public(runner, active)
         fuzz_survivors(runner, [pool for pool in active if len(pool.survivors()) > 1])
-        wishes = _wishes(runner, active, drawn)
+        wishes = _wishes(runner, active, waves)
         stop = not wishes or runner.budget.exhausted()
-        granted = [] if stop else _granted(runner, wishes, drawn)
-        sample_batch(runner, [(pool, drawn[pool.problem.id] * wave, count,
-                               wave_step(pool.problem.id, drawn[pool.problem.id]))
+        granted = [] if stop else _granted(runner, wishes, waves)
+        sample_batch(runner, [(pool, waves[pool.problem.id] * size, count,
+                               wave_step(pool.problem.id, waves[pool.problem.id]))
                               for pool, count in granted])
         active = [pool for pool, _ in granted
-                  if runner.store.step(wave_step(pool.problem.id, drawn[pool.problem.id]))
+                  if runner.store.step(wave_step(pool.problem.id, waves[pool.problem.id]))
                   is not None]
         for pool in active:
-            drawn[pool.problem.id] += 1
+            waves[pool.problem.id] += 1
