@@ -148,19 +148,24 @@ class LlamaCppEngine:
                     yield sequence.job, [samples[k] for k in range(len(samples))]
 
     def _groups(self, jobs: Sequence[SampleJob]) -> Iterator[list[tuple[int, int]]]:
-        """`(job, sample)` pairs packed so each group fits the sequences and the KV cells."""
+        """`(job, sample)` pairs packed so each group fits the sequences and the KV cells (a
+        prompt's cells counted once, less the prefix it shares with an earlier prompt)."""
         group: list[tuple[int, int]] = []
+        prompts: list[tuple[list[int], int]] = []
         cells = 0
         for index, job in enumerate(jobs):
             for sample in range(len(job.seeds)):
                 opens = not group or group[-1][0] != index
-                cost = job.params.max_tokens + (len(job.prompt) if opens else 0)
-                if group and (len(group) == self.n_seq_max or cells + cost > self.n_ctx):
+                prompt = len(job.prompt) - _shared(job.prompt, prompts)[0] if opens else 0
+                if group and (len(group) == self.n_seq_max
+                              or cells + job.params.max_tokens + prompt > self.n_ctx):
                     yield group
-                    group, cells = [], 0
-                    cost = job.params.max_tokens + len(job.prompt)
+                    group, prompts, cells = [], [], 0
+                    prompt = len(job.prompt)
+                if opens or not prompts:
+                    prompts.append((job.prompt, index))
                 group.append((index, sample))
-                cells += cost
+                cells += job.params.max_tokens + prompt
         if group:
             yield group
 
@@ -208,17 +213,11 @@ class LlamaCppEngine:
     def _share_prefix(self, prompt: list[int], evaluated: list[tuple[list[int], int]],
                       seq_id: int) -> int:
         """Give `seq_id` the cells of the longest prefix `prompt` shares with a prompt already
-        evaluated in this group (all but its last token, whose logits are needed); returns
-        how many tokens are shared (0 when none reaches SHARED_PREFIX_MIN)."""
-        best, source = 0, -1
-        for earlier, holder in evaluated:
-            common = _common_prefix(prompt, earlier, limit=len(prompt) - 1)
-            if common > best:
-                best, source = common, holder
-        if best < SHARED_PREFIX_MIN:
-            return 0
-        self._ctx.kv_cache_seq_cp(source, seq_id, 0, best)
-        return best
+        evaluated in this group (see `_shared`); returns how many tokens are shared."""
+        length, holder = _shared(prompt, evaluated)
+        if length:
+            self._ctx.kv_cache_seq_cp(holder, seq_id, 0, length)
+        return length
 
     def _evaluate_prompt(self, prompt: list[int], seq_id: int, start_at: int = 0) -> int:
         """Decode a prompt on one sequence from position `start_at` (the cells before it are
@@ -265,3 +264,15 @@ def _common_prefix(a: list[int], b: list[int], limit: int) -> int:
             break
         count += 1
     return count
+
+
+def _shared(prompt: list[int], earlier: Sequence[tuple[list[int], int]]) -> tuple[int, int]:
+    """(how many leading tokens `prompt` can share, the sequence holding them) for the earlier
+    prompt it begins like most: all but its last token at most, whose logits are needed;
+    (0, -1) when no prefix reaches SHARED_PREFIX_MIN."""
+    best, holder = 0, -1
+    for tokens, sequence in earlier:
+        common = _common_prefix(prompt, tokens, limit=len(prompt) - 1)
+        if common > best:
+            best, holder = common, sequence
+    return (best, holder) if best >= SHARED_PREFIX_MIN else (0, -1)

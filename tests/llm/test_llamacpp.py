@@ -83,6 +83,18 @@ def test_prompts_that_share_a_statement_evaluate_it_once(llamacpp: LlamaCppGener
     assert evaluated < batch[1].prompt_tokens + 20  # the second prompt's statement was shared
 
 
+def test_a_shared_prefix_counts_once_when_prompts_are_packed(embedded_gguf: Path) -> None:
+    # two ~300-token prompts, 16 tokens each to decode, in 512 KV cells: they fit one group
+    # (and share the statement) only because the common prefix is counted once
+    small = LlamaCppGenerator(embedded_gguf, n_ctx=512, n_threads=2, parallel=4)
+    long = f"{STATEMENT}\n\n{STATEMENT}\n\n{STATEMENT}"
+    requests = [ask(f"{long}\n\nWhat is n?", temperature=0.0),
+                ask(f"{long}\n\nWhat is q?", temperature=0.0)]
+    results = small.generate(requests)
+    assert results[0].prompt_tokens + results[1].prompt_tokens > 512
+    assert small.evaluated_prompt_tokens < results[0].prompt_tokens + 20
+
+
 def test_cache_replays_real_text_byte_for_byte(llamacpp: LlamaCppGenerator,
                                                tmp_path: Path) -> None:
     request = ask(REVERSE, temperature=1.0, n=2, seed=3)
