@@ -6,6 +6,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
+from codescale.cluster.cluster import Cluster
 from codescale.config import Config
 from codescale.execution.protocol import Sandbox
 from codescale.fix.bot import fix
@@ -60,10 +61,20 @@ class Session:
         self.config = config or Config()
         self._stack = ExitStack()
         self._sandbox = sandbox
+        self._cluster: Cluster | None = None
         self.generator: Generator = generator or _OnFirstUse(self._open_generator)
 
+    def _on_cluster(self) -> Cluster | None:
+        """The Ray cluster `[cluster] ray_address` names, connected on first use; None when
+        the work runs in this process."""
+        if self._cluster is None and self.config.cluster.ray_address:
+            self._cluster = Cluster(self.config.cluster)
+            self._stack.callback(self._cluster.close)
+        return self._cluster
+
     def _open_generator(self) -> Generator:
-        generator = self.config.llm.open()
+        cluster = self._on_cluster()
+        generator = cluster.generator(self.config.llm) if cluster else self.config.llm.open()
         if self.config.completion_cache is None:
             return generator
         cached = CachedGenerator(generator, self.config.completion_cache)
@@ -74,7 +85,9 @@ class Session:
     def sandbox(self) -> Sandbox:
         """The sandbox, opened on first use."""
         if self._sandbox is None:
-            self._sandbox = self.config.sandbox.open()
+            cluster = self._on_cluster()
+            settings = self.config.sandbox
+            self._sandbox = cluster.sandbox(settings) if cluster else settings.open()
             self._stack.callback(self._sandbox.close)
         return self._sandbox
 

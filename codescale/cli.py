@@ -20,6 +20,7 @@ from codescale.cli_support import (
     ConfigFile,
     MaxTokens,
     Model,
+    RayAddress,
     Revise,
     Rounds,
     Samples,
@@ -70,6 +71,7 @@ def solve(
     model: Model = None,
     base_url: BaseUrl = None,
     sandbox: SandboxBackend = None,
+    ray_address: RayAddress = None,
     max_tokens: MaxTokens = None,
     seed: Seed = None,
     adaptive: Adaptive = None,
@@ -86,7 +88,7 @@ def solve(
         config = load_config(config_file, {
             "scaling": scaling_flags(n, rounds, max_tokens, seed, adaptive, budget_tokens, revise)
             | {"selector": selector, "baselines": tuple(baseline) if baseline else None},
-            "run_dir": run_dir, **backend_flags(backend, model, base_url, sandbox),
+            "run_dir": run_dir, **backend_flags(backend, model, base_url, sandbox, ray_address),
         })
         problems = load_problems(paths)
         with Session(config) as session, _progress_display() as show:

@@ -23,6 +23,8 @@ BaseUrl = Annotated[str | None, typer.Option(help="openai-compatible endpoint")]
 SandboxBackend = Annotated[str | None, typer.Option(help="auto, docker or local")]
 MaxTokens = Annotated[int | None, typer.Option(help="tokens per completion")]
 Seed = Annotated[int | None, typer.Option(help="sampling seed")]
+RayAddress = Annotated[str | None, typer.Option(
+    help="run generation and execution on this Ray cluster ('auto', HOST:PORT)")]
 ConfigFile = Annotated[Path | None, typer.Option("--config", help="TOML config")]
 Adaptive = Annotated[bool | None, typer.Option(
     "--adaptive/--fixed", help="sample in waves until each answer is settled, or draw n each")]
@@ -42,10 +44,12 @@ def validation_message(error: ValidationError) -> str:
 
 
 def backend_flags(backend: str | None, model: str | None, base_url: str | None,
-                  sandbox: str | None) -> dict[str, dict[str, Any]]:
-    """The generator and sandbox flags as the `[llm]` and `[sandbox]` tables of `load_config`."""
+                  sandbox: str | None, ray_address: str | None = None
+                  ) -> dict[str, dict[str, Any]]:
+    """The generator, sandbox and cluster flags as the `[llm]`, `[sandbox]` and `[cluster]`
+    tables of `load_config`."""
     return {"llm": {"backend": backend, "model": model, "base_url": base_url},
-            "sandbox": {"backend": sandbox}}
+            "sandbox": {"backend": sandbox}, "cluster": {"ray_address": ray_address}}
 
 
 def scaling_flags(n: int | None, rounds: int | None, max_tokens: int | None, seed: int | None,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from codescale.cluster.config import ClusterConfig
 from codescale.errors import CodescaleError
 from codescale.execution.config import SandboxConfig, sandbox_config
 from codescale.fix.config import FixConfig
@@ -41,6 +42,7 @@ class Config(BaseModel):
     sandbox: SandboxConfig = Field(default_factory=sandbox_config)
     scaling: ScalingConfig = ScalingConfig()
     fix: FixConfig = FixConfig()
+    cluster: ClusterConfig = ClusterConfig()
     run_dir: Path = Field(
         default_factory=lambda data: default_run_dir(data.get("llm") or default_llm(),
                                                      data.get("sandbox") or sandbox_config(),

@@ -18,6 +18,7 @@ from codescale.cli_support import (
     ConfigFile,
     MaxTokens,
     Model,
+    RayAddress,
     Revise,
     Rounds,
     Samples,
@@ -97,6 +98,7 @@ def eval_command(
     model: Model = None,
     base_url: BaseUrl = None,
     sandbox: SandboxBackend = None,
+    ray_address: RayAddress = None,
     max_tokens: MaxTokens = None,
     seed: Seed = None,
     adaptive: Adaptive = None,
@@ -119,7 +121,7 @@ def eval_command(
         config = load_config(config_file, {
             "scaling": scaling_flags(n, rounds, max_tokens, seed, adaptive, budget_tokens, revise),
             "run_dir": directory, "completion_cache": run_completion_cache(directory),
-            **backend_flags(backend, model, base_url, sandbox),
+            **backend_flags(backend, model, base_url, sandbox, ray_address),
         })
         problems = load_benchmark(choice)
         with StageBars(console) as bars:

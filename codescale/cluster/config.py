@@ -1,0 +1,25 @@
+"""The `[cluster]` table: which Ray cluster runs generation and execution, and how much of it."""
+
+from pydantic import Field
+
+from codescale.models import Frozen
+
+
+class ClusterConfig(Frozen):
+    """Where the work runs: in this process (no `ray_address`) or on a Ray cluster.
+
+    None of these settings can change an answer (a clustered run returns what a local one
+    does), so run manifests leave them out and a run may resume on or off a cluster."""
+
+    ray_address: str | None = Field(
+        default=None, description="'auto', 'HOST:PORT' of a head node, or 'ray://HOST:10001'; "
+                                  "unset: everything runs in this process")
+    replicas: int = Field(default=1, ge=1, description="generation replicas (Ray actors), each "
+                                                       "holding one generator backend")
+    replica_cpus: float = Field(default=1.0, ge=0, description="CPUs each replica reserves (and "
+                                                               "the embedded model's threads)")
+    replica_gpus: float = Field(default=0.0, ge=0, description="GPUs each replica reserves")
+    executor_cpus: float = Field(default=1.0, ge=0, description="CPUs each node's sandbox "
+                                                                "executor reserves")
+    restarts: int = Field(default=4, ge=0, description="times an actor lost with its node is "
+                                                       "restarted elsewhere, its calls retried")
