@@ -1,7 +1,8 @@
 """`codescale models`: what generators this machine can run, and setting up the embedded one."""
 
 import os
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -11,6 +12,7 @@ from rich.table import Table
 from codescale.llm.availability import checks
 from codescale.llm.cpu_build import cpu_requirements, install, this_machine
 from codescale.llm.errors import LLMError
+from codescale.llm.export import ExportDtype, export_gguf
 from codescale.llm.llamacpp_check import (
     BASELINE_HINT,
     REBUILD_HINT,
@@ -87,3 +89,26 @@ def cmake_args() -> None:
     """Print the CMAKE_ARGS that build llama.cpp safely for this CPU (for a manual pip
     install: CMAKE_ARGS="$(codescale models cmake-args)" pip install --no-cache-dir ...)."""
     typer.echo(this_machine().cmake_args)
+
+
+@app.command()
+def export(out: Annotated[Path, typer.Argument(help="a new or empty directory")],
+           model: Annotated[str, typer.Option(
+               help=f"the embedded model to export: {', '.join(EMBEDDED_MODELS)}")
+           ] = EMBEDDED.name,
+           gguf: Annotated[Path | None, typer.Option(
+               help="export this GGUF file instead of an embedded model")] = None,
+           dtype: Annotated[str, typer.Option(
+               help="bfloat16, float16 or float32")] = "bfloat16") -> None:
+    """Export a GGUF model to Hugging Face format (config.json, safetensors, tokenizer with
+    its chat template) for transformers, `vllm serve OUT` and the `vllm` backend. Needs the
+    `export` extra; prints OUT."""
+    try:
+        if dtype not in ("bfloat16", "float16", "float32"):
+            raise LLMError(f"unknown dtype {dtype!r}; use bfloat16, float16 or float32")
+        source = gguf or embedded_model_path(embedded_model(model))
+        export_gguf(source, out, cast(ExportDtype, dtype))
+    except LLMError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(out)

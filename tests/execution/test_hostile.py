@@ -189,13 +189,18 @@ PROGRAMS: dict[str, Hostile] = {
 }
 
 
+KILLED_WITHIN_S = 2.0
+"""The 1 s time limit plus a second for the kill and the teardown of a fork bomb's processes
+on a busy 2-core machine (1.52 s seen in CI)."""
+
+
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_hostile_program_is_contained(sandbox: WorkerPool, name: str) -> None:
     hostile = PROGRAMS[name]
     baseline = _sandbox_processes(sandbox)
     [result] = sandbox.run(job(hostile.code, hostile.input, expected=hostile.expected))
     assert result.status == hostile.status, result.stderr[-500:]
-    assert result.duration_s < 1.5
+    assert result.duration_s < KILLED_WITHIN_S
     _assert_sandbox_still_serves(sandbox)
     _assert_host_unharmed(sandbox, baseline)
 
