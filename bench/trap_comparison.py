@@ -7,6 +7,7 @@ per-problem verdicts.
 
 Usage: python bench/trap_comparison.py [PROBLEMS...] [--n 8] [--rounds 1] [--max-tokens 512]
                                        [--greedy-sample] [--run-dir runs/bench-traps]
+                                       [--config TOML]   (its [llm] and [sandbox] are used)
 """
 
 import argparse
@@ -47,7 +48,9 @@ def main() -> None:
     parser.add_argument("--greedy-sample", action="store_true",
                         help="S* decodes sample 0 greedily (scaling.greedy_sample)")
     parser.add_argument("--run-dir", type=Path, default=Path("runs/bench-traps"))
+    parser.add_argument("--config", type=Path, help="TOML: the [llm] and [sandbox] to use")
     args = parser.parse_args()
+    base = Config.from_toml(args.config) if args.config else Config()
     problems = load_problems(args.problems)
     console = Console(width=160)
 
@@ -58,8 +61,8 @@ def main() -> None:
     verdicts: dict[str, dict[str, bool | None]] = {}
     for index, (name, scaling) in enumerate(arms(args).items()):
         run_dir = args.run_dir / f"arm{index}"
-        config = Config(scaling=scaling, run_dir=run_dir,
-                        completion_cache=run_completion_cache(run_dir))
+        config = base.model_copy(update={"scaling": scaling, "run_dir": run_dir,
+                                         "completion_cache": run_completion_cache(run_dir)})
         started = time.perf_counter()
         with Session(config) as session:
             answers = session.solve_all(problems)
