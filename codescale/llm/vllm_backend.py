@@ -5,7 +5,7 @@ installs can import this module.
 """
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from codescale.llm.backend import Backend, ResultSink
@@ -27,12 +27,14 @@ class VLLMGenerator(Backend):
     """`vllm.LLM` with `n` samples per prompt in `SamplingParams` and shared prompt prefixes."""
 
     def __init__(self, model: str, *, tensor_parallel_size: int = 1,
-                 gpu_memory_utilization: float = 0.9, max_model_len: int | None = None) -> None:
+                 gpu_memory_utilization: float = 0.9, max_model_len: int | None = None,
+                 engine_args: Mapping[str, Any] | None = None) -> None:
         self._vllm = load_vllm()
         self.model = model
-        self._llm = self._vllm.LLM(model=model, tensor_parallel_size=tensor_parallel_size,
-                                   gpu_memory_utilization=gpu_memory_utilization,
-                                   max_model_len=max_model_len, enable_prefix_caching=True)
+        self._llm = self._vllm.LLM(**{
+            "model": model, "tensor_parallel_size": tensor_parallel_size,
+            "gpu_memory_utilization": gpu_memory_utilization, "max_model_len": max_model_len,
+            "enable_prefix_caching": True, **(engine_args or {})})
         self._tokenizer = self._llm.get_tokenizer()
 
     @property

