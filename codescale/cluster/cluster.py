@@ -9,16 +9,19 @@ the actors are its long-lived generator and sandbox."""
 import logging
 import os
 import socket
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from codescale.cluster.actors import GenerationReplica, SandboxExecutor
 from codescale.cluster.config import ClusterConfig
-from codescale.cluster.errors import ClusterError, first_line
+from codescale.cluster.errors import ClusterError
 from codescale.cluster.ray_backends import RayGenerator, RaySandbox
+from codescale.errors import first_line
 from codescale.execution.registry import SandboxSettings
 from codescale.llm.registry import GeneratorConfig
 
+Started = TypeVar("Started")
 NAMESPACE = "codescale"
 REACH_TIMEOUT_S = 5.0
 """How long a head node's port may take to accept a connection (Ray itself retries for
@@ -79,12 +82,12 @@ class Cluster:
         self._actors += executors
         return self._started(lambda: RaySandbox(self._ray, executors), "sandbox executor")
 
-    def _started(self, wrap: Any, role: str) -> Any:
+    def _started(self, wrap: Callable[[], Started], role: str) -> Started:
         try:
             return wrap()
         except self._ray.exceptions.RayError as error:
             raise ClusterError(f"a {role} could not start on the cluster: "
-                               f"{cause_line(error)}") from None
+                               f"{first_line(error, last=True)}") from None
 
     def close(self) -> None:
         """Stop the actors this connection started and disconnect."""
@@ -102,9 +105,3 @@ def check_reachable(address: str) -> None:
         return
     with socket.create_connection((host, int(port)), timeout=REACH_TIMEOUT_S):
         pass
-
-
-def cause_line(error: BaseException) -> str:
-    """The last non-empty line of an error raised inside an actor (its own message)."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return lines[-1] if lines else type(error).__name__

@@ -4,8 +4,9 @@ shards of about equal work, one per actor, run together, and joined in order."""
 from collections.abc import Sequence
 from typing import Any
 
-from codescale.cluster.errors import ClusterError, first_line
+from codescale.cluster.errors import ClusterError
 from codescale.cluster.shards import balanced_slices
+from codescale.errors import first_line
 from codescale.execution.protocol import SandboxJob
 from codescale.execution.workspace import WorkspaceJob, WorkspaceResult
 from codescale.llm.protocol import GenerationRequest, GenerationResult

@@ -13,11 +13,12 @@ from docker.errors import DockerException, ImageNotFound
 from docker.models.containers import Container
 
 import codescale.sandbox
+from codescale.errors import first_line
 from codescale.execution.backends.docker import ContainerSettings
 from codescale.execution.docker_workspace import run_in_docker
 from codescale.execution.errors import SandboxUnavailable
 from codescale.execution.jobs import WorkerFailure
-from codescale.execution.pool import ReplyReader, WorkerPool, first_line
+from codescale.execution.pool import ReplyReader, WorkerPool
 
 # The worker and the image build files: package data of codescale.sandbox, which is the
 # top-level sandbox/ folder in a checkout (editable install) and codescale/sandbox/ in a wheel.

@@ -27,8 +27,8 @@ from docker.models.containers import Container
 from docker.types import DriverConfig, Mount
 from docker.utils import decode_json_header
 
+from codescale.errors import first_line
 from codescale.execution.backends.docker import ContainerSettings
-from codescale.execution.pool import first_line
 from codescale.execution.workspace import (
     WORKSPACE,
     WORKSPACE_UID,

@@ -20,8 +20,8 @@ import time
 from collections.abc import Mapping
 from typing import BinaryIO
 
+from codescale.errors import first_line
 from codescale.execution.bwrap import UNPRIVILEGED_UID, bwrap_line
-from codescale.execution.pool import first_line
 from codescale.execution.registry import SandboxSettings
 from codescale.execution.workspace import (
     WORKSPACE,

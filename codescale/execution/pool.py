@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
+from codescale.errors import first_line
 from codescale.execution.errors import BadJob, SandboxUnavailable
 from codescale.execution.jobs import (
     WorkerFailure,
@@ -187,9 +188,3 @@ class WorkerPool:
                 worker.close()
             except Exception:  # noqa: BLE001 - a worker that cannot even be closed is gone
                 pass
-
-
-def first_line(error: BaseException) -> str:
-    """An error's message as one line (its type's name when it has none)."""
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
