@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codescale import load_problems
-from codescale.llm.export import export_gguf
+from codescale.llm.export import EXPORT_DTYPES, export_gguf
 from codescale.llm.export_check import agreement
 from codescale.llm.model_file import EMBEDDED, embedded_model, embedded_model_path
 
@@ -28,8 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=EMBEDDED.name)
     parser.add_argument("--max-tokens", type=int, default=96)
-    parser.add_argument("--dtype", default="bfloat16", choices=["bfloat16", "float16",
-                                                                "float32"])
+    parser.add_argument("--dtype", default="bfloat16", choices=EXPORT_DTYPES)
     args = parser.parse_args()
     gguf = embedded_model_path(embedded_model(args.model))
     prompts = [problem.statement for problem in load_problems(PROBLEMS)]

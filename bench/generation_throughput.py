@@ -9,7 +9,6 @@ CODESCALE_VLLM_MODEL names a model. One run, one table, ratio = batched / sequen
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from codescale.llm.model_file import embedded_model_path
 from codescale.llm.openai_compat import OpenAIGenerator
 from codescale.llm.protocol import ChatMessage, GenerationRequest, SamplingParams
 from codescale.llm.vllm_backend import VLLMGenerator
+from codescale.ports import free_port
 
 PROMPT = ("Write a Python function `longest_palindrome(s: str) -> str` that returns the "
           "longest palindromic substring of s. Reply with code only.")
@@ -67,9 +67,7 @@ def measure(generator: Backend, samples: int, max_tokens: int, repeats: int
 @contextmanager
 def llama_server(gguf: str, threads: int) -> Iterator[str]:
     """A llama-cpp-python OpenAI-compatible server on a free port; yields its /v1 URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", gguf,
                                "--host", "127.0.0.1", "--port", str(port),
                                "--n_threads", str(threads)],

@@ -8,8 +8,10 @@ from codescale.models import Frozen
 class ClusterConfig(Frozen):
     """Where the work runs: in this process (no `ray_address`) or on a Ray cluster.
 
-    None of these settings can change an answer (a clustered run returns what a local one
-    does), so run manifests leave them out and a run may resume on or off a cluster."""
+    Run manifests leave these settings out, so a run may resume on or off a cluster: with one
+    replica a clustered run returns what a local one does; with several, a backend whose
+    samples depend on their batch (the embedded llama.cpp model) draws other, equally valid
+    samples for the requests that land on other replicas."""
 
     ray_address: str | None = Field(
         default=None, description="'auto', 'HOST:PORT' of a head node, or 'ray://HOST:10001'; "

@@ -5,7 +5,6 @@ so that one node can be killed alone (as a lost machine would be)."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -14,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from codescale.cluster.errors import ClusterError
+from codescale.ports import free_port
 
 FAST_FAILURE_DETECTION = {
     # a node whose raylet stops answering is declared dead after ~1.5 s instead of ~30 s
@@ -24,13 +24,6 @@ FAST_FAILURE_DETECTION = {
     "RAY_USAGE_STATS_ENABLED": "0",
 }
 OBJECT_STORE_BYTES = 100 * 1024 * 1024
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class LocalNodes:
@@ -55,7 +48,8 @@ class LocalNodes:
         self._groups.append(starter.pid)  # the node's processes stay in its process group
         if starter.returncode != 0:
             self.stop()
-            raise ClusterError(f"ray start failed: {output.strip().splitlines()[-1]}")
+            last = output.strip().splitlines()[-1] if output.strip() else "no output"
+            raise ClusterError(f"ray start failed (exit {starter.returncode}): {last}")
 
     def start_head(self) -> None:
         """The head node (GCS) on a free port."""

@@ -12,7 +12,7 @@ from rich.table import Table
 from codescale.llm.availability import checks
 from codescale.llm.cpu_build import cpu_requirements, install, this_machine
 from codescale.llm.errors import LLMError
-from codescale.llm.export import ExportDtype, export_gguf
+from codescale.llm.export import EXPORT_DTYPES, ExportDtype, export_gguf
 from codescale.llm.llamacpp_check import (
     BASELINE_HINT,
     REBUILD_HINT,
@@ -99,13 +99,14 @@ def export(out: Annotated[Path, typer.Argument(help="a new or empty directory")]
            gguf: Annotated[Path | None, typer.Option(
                help="export this GGUF file instead of an embedded model")] = None,
            dtype: Annotated[str, typer.Option(
-               help="bfloat16, float16 or float32")] = "bfloat16") -> None:
+               help=", ".join(EXPORT_DTYPES))] = "bfloat16") -> None:
     """Export a GGUF model to Hugging Face format (config.json, safetensors, tokenizer with
     its chat template) for transformers, `vllm serve OUT` and the `vllm` backend. Needs the
     `export` extra; prints OUT."""
     try:
-        if dtype not in ("bfloat16", "float16", "float32"):
-            raise LLMError(f"unknown dtype {dtype!r}; use bfloat16, float16 or float32")
+        if dtype not in EXPORT_DTYPES:
+            raise LLMError(f"unknown dtype {dtype!r}; use {', '.join(EXPORT_DTYPES[:-1])} or "
+                           f"{EXPORT_DTYPES[-1]}")
         source = gguf or embedded_model_path(embedded_model(model))
         export_gguf(source, out, cast(ExportDtype, dtype))
     except LLMError as error:

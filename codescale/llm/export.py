@@ -7,11 +7,12 @@ also maps their names, reads the config and builds the tokenizer; they are loade
 Quantization is not undone: the weights are the quantized values, widened."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from codescale.llm.errors import BackendUnavailable, ModelFileError
 
 ExportDtype = Literal["bfloat16", "float16", "float32"]
+EXPORT_DTYPES: tuple[str, ...] = get_args(ExportDtype)
 CHAT_TEMPLATE_KEY = "tokenizer.chat_template"
 
 

@@ -9,7 +9,7 @@ import pytest
 from codescale.cluster.cluster import Cluster
 from codescale.cluster.config import ClusterConfig
 from codescale.cluster.errors import ClusterError
-from codescale.cluster.local import free_port
+from codescale.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 

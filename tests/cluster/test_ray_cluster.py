@@ -23,7 +23,7 @@ from codescale.api import Session
 from codescale.cluster.cluster import Cluster
 from codescale.cluster.config import ClusterConfig
 from codescale.cluster.errors import ClusterError
-from codescale.cluster.local import LocalNodes, free_port, local_cluster
+from codescale.cluster.local import LocalNodes, local_cluster
 from codescale.cluster.ray_backends import RaySandbox
 from codescale.config import Config
 from codescale.errors import CodescaleError
@@ -34,6 +34,7 @@ from codescale.llm.backends.llamacpp import LlamaCppConfig
 from codescale.llm.backends.openai import OpenAIConfig
 from codescale.llm.protocol import ChatMessage, GenerationRequest, SamplingParams
 from codescale.models import Problem, Status, TestCase
+from codescale.ports import free_port
 from codescale.scaling.config import ScalingConfig
 from codescale.store import RunStore
 from tests.llm.scripted_server import Reply, chat_reply, scripted_server

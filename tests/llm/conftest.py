@@ -1,6 +1,5 @@
 """Session fixtures: the embedded model loaded once, and a real llama.cpp server on a free port."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,15 +11,9 @@ import pytest
 
 from codescale.llm.llamacpp import LlamaCppGenerator
 from codescale.llm.model_file import embedded_model_path
+from codescale.ports import free_port
 
 SERVER_KEY = "test-key-4f2a"
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,8 @@ import pytest
 from codescale.llm.errors import EndpointError
 from codescale.llm.openai_compat import OpenAIGenerator
 from codescale.llm.protocol import ChatMessage, GenerationRequest, SamplingParams
-from tests.llm.conftest import SERVER_KEY, free_port
+from codescale.ports import free_port
+from tests.llm.conftest import SERVER_KEY
 
 pytestmark = pytest.mark.model
 

@@ -1,0 +1,11 @@
+"""Local TCP ports for the servers codescale starts on this machine (a Ray head node, an
+OpenAI-compatible server in a bench or a test)."""
+
+import socket
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
