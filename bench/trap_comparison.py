@@ -1,8 +1,10 @@
 """Greedy single-sample generation against S* on the example problems, in one run.
 
 Both arms use the same generator (the embedded model by default) and the real sandbox;
-each answer is scored on the problem's hidden tests. Prints how many problems each arm
-solves and what it cost (tokens, LLM calls, sandbox executions, wall time), then the
+each answer is scored on the problem's hidden tests, and so is every candidate in the pool
+(the oracle: problems where some candidate passes). Prints how many problems each arm
+solves and what it cost (tokens, LLM calls, sandbox executions, wall time), what each stage
+cost (sampling, public tests, debug rounds, input synthesis, adjudication), then the
 per-problem verdicts.
 
 Usage: python bench/trap_comparison.py [PROBLEMS...] [--n 8] [--rounds 1] [--max-tokens 512]
@@ -19,10 +21,12 @@ from rich.table import Table
 
 from codescale.api import Session
 from codescale.config import Config, run_completion_cache
-from codescale.evaluation.scoring import score_answers
-from codescale.models import Cost
+from codescale.evaluation.scoring import hidden_jobs_runner, score_answers, score_candidates
+from codescale.models import Cost, Problem
 from codescale.problems import load_problems
 from codescale.scaling.config import ScalingConfig
+from codescale.scaling.costs import StageCost, stage_costs, totals
+from codescale.store import RunStore
 
 
 def arms(args: argparse.Namespace) -> dict[str, ScalingConfig]:
@@ -55,9 +59,13 @@ def main() -> None:
     console = Console(width=160)
 
     summary = Table(title=f"greedy vs S* on {len(problems)} problems (hidden tests)")
-    for column in ("arm", "solved", "abstained", "prompt tok", "completion tok", "LLM calls",
-                   "executions", "wall s"):
+    for column in ("arm", "solved", "oracle", "abstained", "prompt tok", "completion tok",
+                   "LLM calls", "executions", "wall s"):
         summary.add_column(column)
+    stages = Table(title="what each stage cost")
+    for column in ("arm", "stage", "prompt tok", "completion tok", "LLM calls", "executions",
+                   "wall s"):
+        stages.add_column(column)
     verdicts: dict[str, dict[str, bool | None]] = {}
     for index, (name, scaling) in enumerate(arms(args).items()):
         run_dir = args.run_dir / f"arm{index}"
@@ -68,14 +76,35 @@ def main() -> None:
             answers = session.solve_all(problems)
             elapsed = time.perf_counter() - started
             verdicts[name] = score_answers(session, problems, answers)
+            oracle, spent = pool_oracle_and_stages(session, problems)
         cost = sum((a.cost for a in answers), Cost())
         summary.add_row(name, f"{sum(v is True for v in verdicts[name].values())}/{len(problems)}",
+                        f"{oracle}/{len(problems)}",
                         str(sum(a.abstained for a in answers)), str(cost.prompt_tokens),
                         str(cost.completion_tokens), str(cost.llm_calls), str(cost.executions),
                         f"{elapsed:.0f}")
+        for stage in spent:
+            stages.add_row(name, stage.stage, str(stage.cost.prompt_tokens),
+                           str(stage.cost.completion_tokens), str(stage.cost.llm_calls),
+                           str(stage.cost.executions), f"{stage.cost.wall_time_s:.0f}")
         console.print(f"{name}: done in {elapsed:.0f} s")
     console.print(summary)
+    console.print(stages)
     console.print(_per_problem(problems, verdicts))
+
+
+def pool_oracle_and_stages(session: Session, problems: list[Problem]
+                           ) -> tuple[int, list[StageCost]]:
+    """How many problems have a candidate passing the hidden tests (scoring every candidate
+    of the session's run), and the run's spending per stage."""
+    store = RunStore.open(session.config.run_dir)
+    try:
+        run_jobs = hidden_jobs_runner(session.config.scaling, session.generator,
+                                      session.sandbox, store)
+        return (len(score_candidates(run_jobs, store, problems)),
+                stage_costs(totals(store.spending())))
+    finally:
+        store.close()
 
 
 def _per_problem(problems: list, verdicts: dict[str, dict[str, bool | None]]) -> Table:

@@ -12,6 +12,7 @@ from codescale.execution.docker_backend import SANDBOX_FILES
 NAMES = ["python", "docker engine", "sandbox image", "bubblewrap", "sandbox",
          "embedded model parts", "embedded model file", "llama-cpp-python", "llama.cpp decode",
          "httpx", "vllm", "GPU", "qwen2.5-coder-1.5b parts", "qwen2.5-coder-1.5b file",
+         "qwen2.5-coder-0.5b-iq4nl file",
          "free disk", "cores and memory"]
 
 

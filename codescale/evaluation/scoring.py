@@ -28,14 +28,18 @@ def hidden_jobs_runner(scaling: ScalingConfig, generator: Generator, sandbox: Sa
     return partial(runner.execute, Stage.HIDDEN_TESTS)
 
 
-def score_candidates(run_jobs: RunJobs, store: RunStore, problems: Sequence[Problem]) -> None:
+def score_candidates(run_jobs: RunJobs, store: RunStore, problems: Sequence[Problem]
+                     ) -> set[str]:
     """Run the hidden jobs of every candidate that `store` holds for `problems`, and of each
     problem's reference solution (one batch), so that the run's records hold every verdict;
-    jobs recorded before (by the `oracle` strategy or an interrupted run) are not run again."""
+    jobs recorded before (by the `oracle` strategy or an interrupted run) are not run again.
+    Returns the ids of the problems where some candidate passes (the oracle)."""
     references = [found for problem in problems if (found := reference(problem)) is not None]
-    judge(run_jobs, [*references, *(Submission(problem, candidate.id, candidate.code)
-                                     for problem in problems
-                                     for candidate, _ in store.candidates(problem.id))])
+    candidates = [Submission(problem, candidate.id, candidate.code) for problem in problems
+                  for candidate, _ in store.candidates(problem.id)]
+    judged = judge(run_jobs, [*references, *candidates])[len(references):]
+    return {submission.problem.id
+            for submission, judgement in zip(candidates, judged, strict=True) if judgement.passed}
 
 
 def score_answers(session: Session, problems: Sequence[Problem], answers: Sequence[Answer],

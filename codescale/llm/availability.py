@@ -12,6 +12,7 @@ from codescale.llm.llamacpp_check import check_library, library_dir, recorded
 from codescale.llm.model_file import (
     EMBEDDED,
     EMBEDDED_MODELS,
+    EmbeddedSpec,
     ModelSpec,
     installed_parts,
     is_verified,
@@ -44,15 +45,15 @@ def _gpu() -> Check:
                  fix="only the vllm backend needs one")
 
 
-def _label(spec: ModelSpec) -> str:
+def _label(spec: EmbeddedSpec) -> str:
     return "embedded model" if spec is EMBEDDED else spec.name
 
 
-def _setup(spec: ModelSpec) -> str:
+def _setup(spec: EmbeddedSpec) -> str:
     return SETUP if spec is EMBEDDED else f"run: {spec.install}"
 
 
-def model_parts(spec: ModelSpec = EMBEDDED) -> Check:
+def model_parts(spec: EmbeddedSpec = EMBEDDED) -> Check:
     """Are the PyPI packages that carry the model installed? (Only the default is required;
     the missing ones are named unless none is installed.)"""
     parts = installed_parts(spec)
@@ -64,15 +65,15 @@ def model_parts(spec: ModelSpec = EMBEDDED) -> Check:
                  fix=f"run: {spec.install}")
 
 
-def model_file(spec: ModelSpec = EMBEDDED, *, rehash: bool) -> Check:
-    """Is the assembled model there with the right size and SHA-256? With `rehash` the whole
-    file is hashed again; otherwise its verification stamp is trusted. (Only the default is
-    required.)"""
+def model_file(spec: EmbeddedSpec = EMBEDDED, *, rehash: bool) -> Check:
+    """Is the model file there and unchanged since it was checked? With `rehash` a shipped
+    model is hashed again against its pinned size and SHA-256 (a requantized one has no pinned
+    hash: it passed a test decode when it was made). (Only the default is required.)"""
     target, name, required = model_path(spec), f"{_label(spec)} file", spec is EMBEDDED
     if not target.is_file():
         return Check(name=name, ok=False, detail=f"{target} not assembled", fix=_setup(spec),
                      required=required)
-    if not rehash:
+    if not rehash or not isinstance(spec, ModelSpec):
         ok = is_verified(target, spec)
         return Check(name=name, ok=ok, fix=_setup(spec), required=required,
                      detail=str(target) if ok else f"{target} changed since it was verified")
@@ -112,7 +113,8 @@ def checks(*, thorough: bool = False) -> list[Check]:
     """The generator checks, in display order; `thorough` rehashes the model file and runs
     a fresh smoke decode (seconds) instead of trusting stored verdicts."""
     optional = [check for spec in EMBEDDED_MODELS.values() if spec is not EMBEDDED
-                for check in (model_parts(spec), model_file(spec, rehash=thorough))]
+                for check in ((model_parts(spec),) if isinstance(spec, ModelSpec) else ())
+                + (model_file(spec, rehash=thorough),)]
     return [
         model_parts(),
         model_file(rehash=thorough),

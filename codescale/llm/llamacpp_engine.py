@@ -20,8 +20,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from codescale.llm.errors import BackendUnavailable, LLMError, ModelFileError
 from codescale.llm.protocol import ChatMessage, Completion, SamplingParams
+from codescale.llm.token_sampling import TokenSampler, next_tokens
 
 PROMPT_CHUNK = 512
 SHARED_PREFIX_MIN = 16
@@ -56,14 +59,13 @@ class _Sequence:
     job: int
     sample: int
     seq_id: int
-    sampler: Any
+    sampler: TokenSampler
     params: SamplingParams
     position: int
     text: bytearray = field(default_factory=bytearray)
     tokens: int = 0
     finish_reason: str | None = None
     last: int = 0
-    logits_index: int = 0
 
     def accept(self, piece: bytes) -> None:
         """Append one sampled token's bytes; finish at a stop string or at max_tokens."""
@@ -112,7 +114,6 @@ class LlamaCppEngine:
         """Prompt tokens decoded so far (shared prefixes and samples' copies not counted)."""
         self._batch = internals.LlamaBatch(n_tokens=max(PROMPT_CHUNK, self.n_seq_max), embd=0,
                                            n_seq_max=1, verbose=False)
-        self._new_sampler = internals.LlamaSampler
         self._formatter = self._chat_formatter(chat_format, model_path)
 
     def _chat_formatter(self, chat_format: Any, model_path: str) -> Any:
@@ -180,35 +181,45 @@ class LlamaCppEngine:
             logits_index = self._evaluate_prompt(job.prompt, first, shared)
             evaluated.append((job.prompt, first))
             members = [_Sequence(job=index, sample=sample, seq_id=first + offset,
-                                 sampler=self._sampler(job.params, job.seeds[sample]),
-                                 params=job.params, position=len(job.prompt),
-                                 logits_index=logits_index)
+                                 sampler=TokenSampler.seeded(job.params.temperature,
+                                                             job.params.top_p,
+                                                             job.seeds[sample]),
+                                 params=job.params, position=len(job.prompt))
                        for offset, (_, sample) in enumerate(pairs)]
             for member in members[1:]:
                 self._ctx.kv_cache_seq_cp(first, member.seq_id, 0, len(job.prompt))
-            for member in members:
-                self._advance(member)
+            row = self._logits(logits_index, 1)
+            self._advance(members, next_tokens(np.broadcast_to(row, (len(members), row.shape[1])),
+                                               [member.sampler for member in members]))
             sequences.extend(members)
         live = [sequence for sequence in sequences if sequence.finish_reason is None]
         while live:
             self._decode([(s.last, s.position, s.seq_id, True) for s in live])
-            for index, sequence in enumerate(live):
+            for sequence in live:
                 sequence.position += 1
-                sequence.logits_index = index
-                self._advance(sequence)
+            self._advance(live, next_tokens(self._logits(0, len(live)),
+                                            [sequence.sampler for sequence in live]))
             live = [sequence for sequence in live if sequence.finish_reason is None]
         return sequences
 
-    def _advance(self, sequence: _Sequence) -> None:
-        """Sample the sequence's next token from its logits and record it."""
-        token = sequence.sampler.sample(self._ctx, sequence.logits_index)
-        if self._lib.llama_vocab_is_eog(self._model.vocab, token):
-            sequence.finish_reason = "stop"
-            return
-        sequence.last = token
-        sequence.accept(self._model.detokenize([token]))
-        if sequence.finish_reason is None and sequence.position >= self.n_ctx:
-            sequence.finish_reason = "length"
+    def _logits(self, index: int, rows: int) -> np.ndarray:
+        """The last decode's logits for batch entry `index` and the `rows - 1` entries after
+        it (entries that all asked for logits: their rows are consecutive), read in place."""
+        pointer = self._lib.llama_get_logits_ith(self._ctx.ctx, index)
+        if not pointer:
+            raise LLMError(f"llama.cpp kept no logits for batch entry {index}")
+        return np.ctypeslib.as_array(pointer, shape=(rows, self._model.n_vocab()))
+
+    def _advance(self, sequences: list[_Sequence], tokens: list[int]) -> None:
+        """Record each sequence's sampled next token."""
+        for sequence, token in zip(sequences, tokens, strict=True):
+            if self._lib.llama_vocab_is_eog(self._model.vocab, token):
+                sequence.finish_reason = "stop"
+                continue
+            sequence.last = token
+            sequence.accept(self._model.detokenize([token]))
+            if sequence.finish_reason is None and sequence.position >= self.n_ctx:
+                sequence.finish_reason = "length"
 
     def _share_prefix(self, prompt: list[int], evaluated: list[tuple[list[int], int]],
                       seq_id: int) -> int:
@@ -244,16 +255,6 @@ class LlamaCppEngine:
         except RuntimeError as error:
             raise LLMError(f"llama.cpp could not decode ({error}); the context window of "
                            f"{self.n_ctx} tokens may be too small: raise llm.n_ctx") from None
-
-    def _sampler(self, params: SamplingParams, seed: int) -> Any:
-        sampler = self._new_sampler()
-        if params.temperature == 0:
-            sampler.add_greedy()
-            return sampler
-        sampler.add_temp(params.temperature)
-        sampler.add_top_p(params.top_p, 1)
-        sampler.add_dist(seed)
-        return sampler
 
 
 def _common_prefix(a: list[int], b: list[int], limit: int) -> int:

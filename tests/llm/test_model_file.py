@@ -40,8 +40,9 @@ SPEC = CODER_1_5B.model_copy(update={
     "size": sum(map(len, CHUNKS)), "sha256": hashlib.sha256(b"".join(CHUNKS)).hexdigest()})
 
 
-def test_the_registry_names_both_models_the_0_5b_first_and_default() -> None:
-    assert list(EMBEDDED_MODELS) == ["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"]
+def test_the_registry_names_every_model_the_0_5b_first_and_default() -> None:
+    assert list(EMBEDDED_MODELS) == ["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b",
+                                     "qwen2.5-coder-0.5b-iq4nl"]
     assert list(get_args(EmbeddedName)) == list(EMBEDDED_MODELS)
     assert all(name == spec.name for name, spec in EMBEDDED_MODELS.items())
     assert EMBEDDED_MODELS["qwen2.5-coder-0.5b"] is EMBEDDED
@@ -63,7 +64,8 @@ def test_the_1_5b_is_22_pinned_parts_in_order() -> None:
 
 def test_an_unknown_model_is_named_with_the_known_ones() -> None:
     with pytest.raises(ModelFileError, match="unknown embedded model 'qwen-7b'; known: "
-                                             "qwen2.5-coder-0.5b, qwen2.5-coder-1.5b$"):
+                                             "qwen2.5-coder-0.5b, qwen2.5-coder-1.5b, "
+                                             "qwen2.5-coder-0.5b-iq4nl$"):
         embedded_model("qwen-7b")
 
 

@@ -11,8 +11,9 @@ from codescale.llm.model_file import (
     EMBEDDED,
     EMBEDDED_MODELS,
     EmbeddedName,
-    ModelSpec,
+    EmbeddedSpec,
     embedded_model_path,
+    weights_identity,
 )
 from codescale.llm.protocol import Generator
 from codescale.llm.registry import GeneratorConfig
@@ -41,7 +42,7 @@ class LlamaCppConfig(GeneratorConfig):
     ADDED_LATER: ClassVar[tuple[str, ...]] = ("embedded",)
 
     @property
-    def embedded_spec(self) -> ModelSpec:
+    def embedded_spec(self) -> EmbeddedSpec:
         """The registry entry of the chosen embedded model."""
         return EMBEDDED_MODELS[self.embedded]
 
@@ -55,10 +56,11 @@ class LlamaCppConfig(GeneratorConfig):
                                  parallel=self.n_parallel)
 
     def weights_sha256(self) -> str | None:
-        """The GGUF's SHA-256 (the embedded model's is known; None for a missing file, which
-        opening the generator reports)."""
+        """The GGUF's SHA-256: pinned for a shipped embedded model; for a requantized one its
+        recipe (`IQ4_NL of <source SHA-256>`: the file is made here, and exists only after the
+        first run); None for a missing `gguf_path`, which opening the generator reports."""
         if self.gguf_path is None:
-            return self.embedded_spec.sha256
+            return weights_identity(self.embedded_spec)
         try:
             stat = self.gguf_path.stat()
         except OSError:
