@@ -165,7 +165,8 @@ class Step(Frozen):
         return f"{self.stage} {self.round}" if self.round else str(self.stage)
 
 
-Decider = Literal["llm", "oracle", "majority", "public_tests", "smaller_patch"]
+Decider = Literal["llm", "execution", "oracle", "majority", "public_tests", "smaller_patch"]
+"""Who decided a match; `execution`: the only side that ran cleanly on the disputed input."""
 
 
 class Comparison(Frozen):

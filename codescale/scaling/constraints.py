@@ -1,6 +1,7 @@
 """The smallest integer a problem statement allows, read from its constraints (`1 ≤ n ≤ 10^5`,
 `$1 \\le k \\le 10^9$`, `1 <= nums.length`, `a_i ≥ -10^9`): a synthesized input holding an
-integer below it violates the statement, and no match is decided on it.
+integer below it violates the statement, and no match is decided on it. For a problem whose
+input is one integer, also the largest value it may take (`single_integer_bound`).
 
 Only the lowest bound of the whole statement is used, so the check is conservative: it drops
 inputs no constraint allows (k = 0 where every variable is at least 1), never inputs that one
@@ -23,6 +24,10 @@ _AT_MOST = r"(?:≤|<=|⩽|\\leq?(?![a-z])|\\leqslant|<)"
 _AT_LEAST = r"(?:≥|>=|⩾|\\geq?(?![a-z])|\\geqslant|>)"
 _LOWER = re.compile(_NUMBER + r"\s*" + _AT_MOST + r"\s*[A-Za-z_|\\]")
 _LOWER_AFTER = re.compile(r"[A-Za-z_\]})|]\s*" + _AT_LEAST + r"\s*" + _NUMBER)
+_WHOLE = r"(?!\s*[-−+*/^]|\.\d|\d|[eE]\+?\d)"
+"""The number is not cut short (`10` of `10^5`) nor part of an expression (`2^31 - 1`)."""
+_UPPER = re.compile(r"[A-Za-z_\]})|]\s*" + _AT_MOST + r"\s*" + _NUMBER + _WHOLE)
+"""`n <= 2000000`, `k ≤ 10^9` (not `x ≤ 2^31 - 1`, whose bound is an expression)."""
 _STANDALONE_INT = re.compile(r"(?<![\w.])-?\d+(?![\w.])")
 _DIGITS = 30
 """Longer integer tokens are compared by sign alone (no constraint reaches 10^30)."""
@@ -62,6 +67,39 @@ def lower_bound(problem: Problem) -> int | None:
     if any(_violates(problem, test.input, bound) for test in problem.public_tests):
         return None
     return bound
+
+
+def single_integer_bound(problem: Problem) -> int | None:
+    """The largest value a problem's one integer input may take: set only when every public
+    test's input is one integer (`10` on standard input, `[10]` as call arguments), the
+    statement states exactly one upper bound (`n <= 2000000`) and no public test exceeds it.
+    An input at that bound tells a program that is right from one that is right but too slow."""
+    bounds = {_value(found) for found in _UPPER.findall(problem.statement)}
+    values = [_single_integer(problem, test.input) for test in problem.public_tests]
+    if len(bounds) != 1 or not values or None in values:
+        return None
+    [bound] = bounds
+    if bound is None or bound < 0 or any(value is not None and value > bound
+                                          for value in values):
+        return None
+    return bound
+
+
+def single_integer_input(problem: Problem, value: int) -> str:
+    """`value` written as a one-integer input of the problem's style."""
+    return json.dumps([value]) if problem.io == "call" else f"{value}\n"
+
+
+def _single_integer(problem: Problem, text: str) -> int | None:
+    if problem.io == "call":
+        try:
+            args = json.loads(text)
+        except ValueError:
+            return None
+        valid = isinstance(args, list) and len(args) == 1 and type(args[0]) is int
+        return args[0] if valid else None
+    tokens = text.split()
+    return int(tokens[0]) if len(tokens) == 1 and _STANDALONE_INT.fullmatch(tokens[0]) else None
 
 
 def _json_ints(value: Any) -> list[int]:

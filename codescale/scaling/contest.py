@@ -13,7 +13,7 @@ from typing import Literal, Protocol, TypeVar
 
 from codescale.execution.compare import outputs_match
 from codescale.llm.protocol import GenerationRequest, GenerationResult, SamplingParams
-from codescale.models import Comparison, Decider, Frozen, IOStyle, Problem, Stage
+from codescale.models import Comparison, Decider, Frozen, IOStyle, Problem, Stage, Status
 from codescale.scaling.prompts import adjudication_messages, verdict_retry_messages
 from codescale.scaling.runner import Runner
 
@@ -130,6 +130,31 @@ def tie_break(match: Match, why: str, index: int | None) -> Comparison:
         winner=winner, decided_by=decided_by, rationale=f"{why}; {rule}" if why else rule)
 
 
+def decided_by_execution(match: Match) -> Comparison | None:
+    """The match decided without the judge when the two agree wherever both ran cleanly and
+    only one of them ever fails where the other runs cleanly (times out, crashes, runs out of
+    memory): that one loses, recorded on the first such input. No judge is asked to weigh an
+    output against a crash (a weak one sided with a timeout). When each fails somewhere the
+    other does not, or a failure is the sandbox's, the judge decides."""
+    pairs = list(zip(match.a.outputs, match.b.outputs, strict=True))
+    if any(x.clean and y.clean and not agree(match.bracket.io, x, y) for x, y in pairs) or \
+            any(Status.SANDBOX_ERROR.value in (x.failure, y.failure) for x, y in pairs):
+        return None
+    a_fails = [i for i, (x, y) in enumerate(pairs) if y.clean and not x.clean]
+    b_fails = [i for i, (x, y) in enumerate(pairs) if x.clean and not y.clean]
+    if bool(a_fails) == bool(b_fails):
+        return None
+    winner: Side = "b" if a_fails else "a"
+    lost: Side = "a" if a_fails else "b"
+    index = (a_fails or b_fails)[0]
+    failure = pairs[index][0 if a_fails else 1].failure or "a failure"
+    return tie_break(match, "", index).model_copy(update={
+        "winner": winner, "decided_by": "execution",
+        "rationale": f"{lost} ended with {failure} on this input, where {winner} ran cleanly; "
+                     f"{winner} never failed where {lost} ran cleanly, and they agree wherever "
+                     f"both did"})
+
+
 def judge_request(match: Match, index: int, params: SamplingParams, limit: int
                   ) -> GenerationRequest:
     """The S* comparison prompt for a match on its disputed input."""
@@ -200,6 +225,9 @@ class Referee(Frozen):
             elif index is None:
                 decided[number] = tie_break(match, "no input separates them", None)
                 verdicts.put_comparison(decided[number])
+            elif (by_execution := decided_by_execution(match)) is not None:
+                decided[number] = by_execution
+                verdicts.put_comparison(by_execution)
             else:
                 asking.append((number, index))
         orders = [matches[n] for n, _ in asking]

@@ -9,7 +9,12 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from codescale.models import Problem
-from codescale.scaling.constraints import admissible, lower_bound
+from codescale.scaling.constraints import (
+    admissible,
+    lower_bound,
+    single_integer_bound,
+    single_integer_input,
+)
 
 _INT = re.compile(r"-?\d+")
 _EDGE_CHARACTERS = " .,!?'"
@@ -133,10 +138,13 @@ _SHAPES: dict[str, Callable[[Problem], st.SearchStrategy[str] | None]] = {
 
 def fuzz_inputs(problem: Problem, count: int, seed_value: int) -> list[str]:
     """Up to `count` new inputs shaped like the public tests (none without public tests),
-    none below the smallest integer the statement allows."""
+    none below the smallest integer the statement allows; for a one-integer input, the first
+    is the largest value the statement allows (where a too-slow program shows)."""
     strategy = _SHAPES[problem.io](problem) if count and problem.public_tests else None
     if strategy is None:
         return []
+    bound = single_integer_bound(problem)
+    edges = [] if bound is None else [single_integer_input(problem, bound)]
     public = {test.input for test in problem.public_tests}
-    return [text for text in dict.fromkeys(draw(strategy, count, seed_value))
-            if text not in public and admissible(problem, text)]
+    return [text for text in dict.fromkeys([*edges, *draw(strategy, count, seed_value)])
+            if text not in public and admissible(problem, text)][:count]

@@ -4,7 +4,7 @@ dropped from fuzzing and from the LLM's proposals."""
 import pytest
 
 from codescale.models import Problem, TestCase
-from codescale.scaling.constraints import admissible, lower_bound
+from codescale.scaling.constraints import admissible, lower_bound, single_integer_bound
 from codescale.scaling.fuzz import fuzz_inputs
 from codescale.scaling.synthesize import parse_inputs
 
@@ -55,3 +55,42 @@ def test_neither_fuzzing_nor_the_llm_may_propose_k_zero() -> None:
     proposed = parse_inputs('```json\n[{"input": "4 0", "output": "-1"}, '
                             '{"input": "6 4", "output": "6"}]\n```', DIVISOR)
     assert [admissible(DIVISOR, t.input) for t in proposed] == [False, True]
+
+
+PRIMES = Problem(
+    id="count-primes", io="stdin",
+    statement="Print how many primes p satisfy 2 <= p <= n.\n\nInput: one integer n "
+              "(0 <= n <= 2000000).",
+    public_tests=(TestCase(input="10\n", expected="4\n"), TestCase(input="1\n", expected="0\n")))
+
+
+@pytest.mark.parametrize(("statement", "inputs", "bound"), [
+    (PRIMES.statement, ("10\n", "1\n"), 2000000),
+    ("Given n (1 ≤ n ≤ 10^5), count the ways.", ("3\n",), 100000),
+    ("n is an integer, n <= 2e5.", ("3\n",), 200000),
+    # an expression is not a bound: 2^31 - 1 is not 2^31
+    ("-2^31 <= x <= 2^31 - 1", ("1\n",), None),
+    ("x <= 10^{5} and nothing else", ("1\n",), 100000),
+    # two bounds, two variables: which one the input holds is unknown
+    ("1 <= n <= 100, 1 <= k <= 10^9", ("5\n",), None),
+    # the input is not one integer
+    (PRIMES.statement, ("3 4\n",), None),
+    # an example above the bound means the bound is not the input's
+    ("n <= 100", ("500\n",), None),
+    ("No constraints.", ("5\n",), None),
+])
+def test_the_upper_bound_of_a_one_integer_input(statement: str, inputs: tuple[str, ...],
+                                                bound: int | None) -> None:
+    problem = PRIMES.model_copy(update={"statement": statement, "public_tests": tuple(
+        TestCase(input=text, expected="0\n") for text in inputs)})
+    assert single_integer_bound(problem) == bound
+
+
+def test_fuzzing_a_one_integer_input_starts_at_its_upper_bound() -> None:
+    assert fuzz_inputs(PRIMES, 8, 0)[0] == "2000000\n"
+    call = Problem(id="fib", io="call", entry_point="fib",
+                   statement="Return the n-th Fibonacci number, 0 <= n <= 90.",
+                   public_tests=(TestCase(input="[10]", expected="55"),))
+    fuzzed = fuzz_inputs(call, 8, 0)
+    assert fuzzed[0] == "[90]" and len(fuzzed) <= 8
+    assert fuzz_inputs(PRIMES, 0, 0) == []

@@ -166,3 +166,32 @@ def test_both_orders_keep_a_consistent_verdict_and_void_a_positional_one() -> No
                                 Verdicts())
     assert positional.decided_by != "llm"
     assert positional.rationale.startswith("the judge's verdict changed with the order")
+
+
+def test_a_side_failing_where_the_other_runs_cleanly_loses_without_the_judge() -> None:
+    asked: list[GenerationRequest] = []
+
+    def sides_with_a(asks: list[tuple[str, GenerationRequest]]) -> list[GenerationResult | None]:
+        asked.extend(r for _, r in asks)
+        return [_reply("Answer: A") for _ in asks]
+
+    def play(a: Entrant, b: Entrant) -> Comparison:
+        [verdict] = Referee(params=SamplingParams(temperature=0.0), limit=500).play(
+            [Match(bracket=_bracket("p"), a=a, b=b)], sides_with_a, Verdicts())
+        return verdict
+
+    slow = _entrant("slow", ["2\n", "4\n", "crash"], size=7)  # agrees wherever it runs
+    fast = _entrant("fast", ["2\n", "4\n", "6\n"], size=1)
+    verdict = play(slow, fast)
+    assert (verdict.winner, verdict.decided_by, verdict.input) == ("b", "execution", "3\n")
+    assert "a ended with runtime_error" in verdict.rationale and asked == []
+    # outputs that differ where both ran cleanly still go to the judge, on that input
+    judged = play(_entrant("other", ["2\n", "5\n", "crash"]), fast)
+    assert (judged.decided_by, judged.input) == ("llm", "2\n") and len(asked) == 1
+    # each failing where the other runs cleanly: no side dominates, the judge decides
+    assert play(slow, _entrant("fragile", ["crash", "4\n", "6\n"])).decided_by == "llm"
+    # a sandbox fault is no evidence against the program: the judge decides
+    broken = Entrant(id="broken", size=1, merit=0, outputs=(
+        Output(text="2\n"), Output(text="4\n"),
+        Output(text="(no output)", clean=False, failure="sandbox_error")))
+    assert play(broken, fast).decided_by == "llm" and len(asked) == 3

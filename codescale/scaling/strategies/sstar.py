@@ -32,7 +32,7 @@ def sstar(runner: Runner, pools: list[ProblemPool]) -> list[Answer]:
         best = champion([entrant(pool, c) for c in found], comparisons)
         cluster = next(c for c in found if c.representative.candidate.id == best.id)
         total = sum(c.size for c in found)
-        judged_wins = sum(c.decided_by == "llm" and
+        judged_wins = sum(c.decided_by in ("llm", "execution") and
                           (c.candidate_a, c.candidate_b)[c.winner == "b"] == best.id
                           for c in comparisons)
         mine = sum(best.id in (c.candidate_a, c.candidate_b) for c in comparisons)
