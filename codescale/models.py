@@ -166,7 +166,8 @@ class Step(Frozen):
 
 
 Decider = Literal["llm", "execution", "oracle", "majority", "public_tests", "smaller_patch"]
-"""Who decided a match; `execution`: the only side that ran cleanly on the disputed input."""
+"""Who decided a match; `execution`: the side that never failed where the other ran
+cleanly, recorded on the first input where the other failed."""
 
 
 class Comparison(Frozen):

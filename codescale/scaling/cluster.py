@@ -53,7 +53,8 @@ def bracket(pool: ProblemPool) -> Bracket:
     tie-break."""
     return Bracket(key=pool.problem.id, inputs=tuple(pool.inputs),
                    problems=(pool.problem,) * len(pool.inputs), io=pool.problem.io,
-                   merit_decider="public_tests", merit_rule="more public tests passed")
+                   merit_decider="public_tests", merit_rule="more public tests passed",
+                   failures_lose=True)
 
 
 def entrant(pool: ProblemPool, cluster: Cluster) -> Entrant:

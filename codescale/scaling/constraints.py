@@ -19,15 +19,18 @@ from typing import Any
 
 from codescale.models import Problem
 
-_NUMBER = r"([-−]?\s*\d+(?:\s*\^\s*\{?\s*\d+\s*\}?|[eE]\+?\d+)?)"
+_NUMBER = r"([-−]?\s*\d+(?:\s*\^\s*(?:\{\s*\d+\s*\}|\d+)|[eE]\+?\d+)?)"
 _AT_MOST = r"(?:≤|<=|⩽|\\leq?(?![a-z])|\\leqslant|<)"
 _AT_LEAST = r"(?:≥|>=|⩾|\\geq?(?![a-z])|\\geqslant|>)"
 _LOWER = re.compile(_NUMBER + r"\s*" + _AT_MOST + r"\s*[A-Za-z_|\\]")
 _LOWER_AFTER = re.compile(r"[A-Za-z_\]})|]\s*" + _AT_LEAST + r"\s*" + _NUMBER)
-_WHOLE = r"(?!\s*[-−+*/^]|\.\d|\d|[eE]\+?\d)"
-"""The number is not cut short (`10` of `10^5`) nor part of an expression (`2^31 - 1`)."""
-_UPPER = re.compile(r"[A-Za-z_\]})|]\s*" + _AT_MOST + r"\s*" + _NUMBER + _WHOLE)
-"""`n <= 2000000`, `k ≤ 10^9` (not `x ≤ 2^31 - 1`, whose bound is an expression)."""
+_WHOLE = r"(?!\s*(?:[-−+*/^·⋅×\d]|\\cdot|\\times)|\.\d|[eE]\+?\d|,\d{3})"
+"""The number is not cut short (`10` of `10^5`, `2` of `2 \\cdot 10^5`, `10` of `10 000`)
+nor part of an expression (`2^31 - 1`)."""
+_UPPER = re.compile(r"(?<![A-Za-z])[A-Za-z](?:_\{?\w+\}?)?\s*(" + _AT_MOST[3:-1] + r")\s*"
+                    + _NUMBER + _WHOLE)
+"""`n <= 2000000`, `k ≤ 10^9`, `0 < n < 100` (one letter, maybe subscripted: not
+`answer <= 10^18`; not `x ≤ 2^31 - 1`, whose bound is an expression)."""
 _STANDALONE_INT = re.compile(r"(?<![\w.])-?\d+(?![\w.])")
 _DIGITS = 30
 """Longer integer tokens are compared by sign alone (no constraint reaches 10^30)."""
@@ -74,7 +77,9 @@ def single_integer_bound(problem: Problem) -> int | None:
     test's input is one integer (`10` on standard input, `[10]` as call arguments), the
     statement states exactly one upper bound (`n <= 2000000`) and no public test exceeds it.
     An input at that bound tells a program that is right from one that is right but too slow."""
-    bounds = {_value(found) for found in _UPPER.findall(problem.statement)}
+    bounds = {None if value is None else value - (operator == "<")
+              for operator, found in _UPPER.findall(problem.statement)
+              for value in [_value(found)]}
     values = [_single_integer(problem, test.input) for test in problem.public_tests]
     if len(bounds) != 1 or not values or None in values:
         return None

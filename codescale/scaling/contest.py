@@ -81,6 +81,9 @@ class Bracket(Frozen):
     io: IOStyle
     merit_decider: Decider
     merit_rule: str
+    failures_lose: bool = False
+    """Decide by execution where one side only ever fails (`decided_by_execution`): right
+    for whole programs on valid inputs; not for probes, where raising is a behaviour."""
 
 
 class Match(Frozen):
@@ -225,7 +228,8 @@ class Referee(Frozen):
             elif index is None:
                 decided[number] = tie_break(match, "no input separates them", None)
                 verdicts.put_comparison(decided[number])
-            elif (by_execution := decided_by_execution(match)) is not None:
+            elif match.bracket.failures_lose and \
+                    (by_execution := decided_by_execution(match)) is not None:
                 decided[number] = by_execution
                 verdicts.put_comparison(by_execution)
             else:

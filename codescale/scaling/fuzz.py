@@ -136,14 +136,16 @@ _SHAPES: dict[str, Callable[[Problem], st.SearchStrategy[str] | None]] = {
     "call": _call_strategy, "stdin": _stdin_strategy}
 
 
-def fuzz_inputs(problem: Problem, count: int, seed_value: int) -> list[str]:
+def fuzz_inputs(problem: Problem, count: int, seed_value: int, *,
+                at_bound: bool = False) -> list[str]:
     """Up to `count` new inputs shaped like the public tests (none without public tests),
-    none below the smallest integer the statement allows; for a one-integer input, the first
-    is the largest value the statement allows (where a too-slow program shows)."""
+    none below the smallest integer the statement allows; with `at_bound`, for a one-integer
+    input, the first is the largest value the statement allows (where a too-slow program
+    shows: for whole programs, not for probes of a function whose source is the statement)."""
     strategy = _SHAPES[problem.io](problem) if count and problem.public_tests else None
     if strategy is None:
         return []
-    bound = single_integer_bound(problem)
+    bound = single_integer_bound(problem) if at_bound else None
     edges = [] if bound is None else [single_integer_input(problem, bound)]
     public = {test.input for test in problem.public_tests}
     return [text for text in dict.fromkeys([*edges, *draw(strategy, count, seed_value)])

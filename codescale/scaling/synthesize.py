@@ -134,7 +134,8 @@ def _propose(runner: Runner, pools: list[ProblemPool]) -> dict[str, list[TestCas
                  if t.input not in public and admissible(problem, t.input)]
         seen = {t.input for t in fresh}
         fuzzed = [TestCase(input=text) for text in
-                  fuzz_inputs(problem, config.hypothesis_inputs, config.seed) if text not in seen]
+                  fuzz_inputs(problem, config.hypothesis_inputs, config.seed, at_bound=True)
+                  if text not in seen]
         proposed[problem.id] = fresh + fuzzed
         if problem.id in answered or not config.llm_inputs:  # else the LLM part is still owed
             store.mark_step(f"synth:{problem.id}", [t.model_dump() for t in proposed[problem.id]])
@@ -154,7 +155,8 @@ def fuzz_survivors(runner: Runner, pools: list[ProblemPool]) -> None:
     config = runner.config
     run_survivors(runner, pools, {pool.problem.id: [
         TestCase(input=text)
-        for text in fuzz_inputs(pool.problem, config.hypothesis_inputs, config.seed)]
+        for text in fuzz_inputs(pool.problem, config.hypothesis_inputs, config.seed,
+                                at_bound=True)]
         for pool in pools})
 
 

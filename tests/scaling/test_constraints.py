@@ -70,7 +70,14 @@ PRIMES = Problem(
     ("n is an integer, n <= 2e5.", ("3\n",), 200000),
     # an expression is not a bound: 2^31 - 1 is not 2^31
     ("-2^31 <= x <= 2^31 - 1", ("1\n",), None),
+    ("$-2^{31} \\le x \\le 2^{31}-1$", ("1\n",), None),
     ("x <= 10^{5} and nothing else", ("1\n",), 100000),
+    ("0 < n < 100", ("5\n",), 99),  # strict
+    # not a bound, or not all of it: a word, a product, thousands
+    ("The answer <= 10^18.", ("5\n",), None),
+    ("$1 \\le n \\le 2 \\cdot 10^5$", ("5\n",), None),
+    ("n ≤ 10 000", ("5\n",), None),
+    ("n <= 10,000", ("5\n",), None),
     # two bounds, two variables: which one the input holds is unknown
     ("1 <= n <= 100, 1 <= k <= 10^9", ("5\n",), None),
     # the input is not one integer
@@ -87,10 +94,10 @@ def test_the_upper_bound_of_a_one_integer_input(statement: str, inputs: tuple[st
 
 
 def test_fuzzing_a_one_integer_input_starts_at_its_upper_bound() -> None:
-    assert fuzz_inputs(PRIMES, 8, 0)[0] == "2000000\n"
+    assert fuzz_inputs(PRIMES, 8, 0, at_bound=True)[0] == "2000000\n"
+    assert "2000000\n" not in fuzz_inputs(PRIMES, 8, 0)  # probes of a function: no bound
     call = Problem(id="fib", io="call", entry_point="fib",
                    statement="Return the n-th Fibonacci number, 0 <= n <= 90.",
                    public_tests=(TestCase(input="[10]", expected="55"),))
-    fuzzed = fuzz_inputs(call, 8, 0)
-    assert fuzzed[0] == "[90]" and len(fuzzed) <= 8
-    assert fuzz_inputs(PRIMES, 0, 0) == []
+    assert fuzz_inputs(call, 8, 0, at_bound=True)[0] == "[90]"
+    assert fuzz_inputs(call, 1, 0, at_bound=True) == ["[90]"]  # within the count

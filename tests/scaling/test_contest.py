@@ -175,9 +175,10 @@ def test_a_side_failing_where_the_other_runs_cleanly_loses_without_the_judge() -
         asked.extend(r for _, r in asks)
         return [_reply("Answer: A") for _ in asks]
 
-    def play(a: Entrant, b: Entrant) -> Comparison:
+    def play(a: Entrant, b: Entrant, failures_lose: bool = True) -> Comparison:
+        bracket = _bracket("p").model_copy(update={"failures_lose": failures_lose})
         [verdict] = Referee(params=SamplingParams(temperature=0.0), limit=500).play(
-            [Match(bracket=_bracket("p"), a=a, b=b)], sides_with_a, Verdicts())
+            [Match(bracket=bracket, a=a, b=b)], sides_with_a, Verdicts())
         return verdict
 
     slow = _entrant("slow", ["2\n", "4\n", "crash"], size=7)  # agrees wherever it runs
@@ -185,6 +186,7 @@ def test_a_side_failing_where_the_other_runs_cleanly_loses_without_the_judge() -
     verdict = play(slow, fast)
     assert (verdict.winner, verdict.decided_by, verdict.input) == ("b", "execution", "3\n")
     assert "a ended with runtime_error" in verdict.rationale and asked == []
+    assert (play(fast, slow).winner, play(fast, slow).decided_by) == ("a", "execution")
     # outputs that differ where both ran cleanly still go to the judge, on that input
     judged = play(_entrant("other", ["2\n", "5\n", "crash"]), fast)
     assert (judged.decided_by, judged.input) == ("llm", "2\n") and len(asked) == 1
@@ -195,3 +197,5 @@ def test_a_side_failing_where_the_other_runs_cleanly_loses_without_the_judge() -
         Output(text="2\n"), Output(text="4\n"),
         Output(text="(no output)", clean=False, failure="sandbox_error")))
     assert play(broken, fast).decided_by == "llm" and len(asked) == 3
+    # a bracket of probes (the fix bot), where raising is a behaviour: the judge decides
+    assert play(slow, fast, failures_lose=False).decided_by == "llm" and len(asked) == 4
