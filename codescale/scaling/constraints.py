@@ -20,14 +20,15 @@ from typing import Any
 from codescale.models import Problem
 
 _NUMBER = r"([-−]?\s*\d+(?:\s*\^\s*(?:\{\s*\d+\s*\}|\d+)|[eE]\+?\d+)?)"
-_AT_MOST = r"(?:≤|<=|⩽|\\leq?(?![a-z])|\\leqslant|<)"
+_AT_MOST_SIGNS = r"≤|<=|⩽|\\leq?(?![a-z])|\\leqslant|<"
+_AT_MOST = f"(?:{_AT_MOST_SIGNS})"
 _AT_LEAST = r"(?:≥|>=|⩾|\\geq?(?![a-z])|\\geqslant|>)"
 _LOWER = re.compile(_NUMBER + r"\s*" + _AT_MOST + r"\s*[A-Za-z_|\\]")
 _LOWER_AFTER = re.compile(r"[A-Za-z_\]})|]\s*" + _AT_LEAST + r"\s*" + _NUMBER)
 _WHOLE = r"(?!\s*(?:[-−+*/^·⋅×\d]|\\cdot|\\times)|\.\d|[eE]\+?\d|,\d{3})"
 """The number is not cut short (`10` of `10^5`, `2` of `2 \\cdot 10^5`, `10` of `10 000`)
 nor part of an expression (`2^31 - 1`)."""
-_UPPER = re.compile(r"(?<![A-Za-z])[A-Za-z](?:_\{?\w+\}?)?\s*(" + _AT_MOST[3:-1] + r")\s*"
+_UPPER = re.compile(r"(?<![A-Za-z])[A-Za-z](?:_\{?\w+\}?)?\s*(" + _AT_MOST_SIGNS + r")\s*"
                     + _NUMBER + _WHOLE)
 """`n <= 2000000`, `k ≤ 10^9`, `0 < n < 100` (one letter, maybe subscripted: not
 `answer <= 10^18`; not `x ≤ 2^31 - 1`, whose bound is an expression)."""

@@ -133,14 +133,15 @@ def tie_break(match: Match, why: str, index: int | None) -> Comparison:
         winner=winner, decided_by=decided_by, rationale=f"{why}; {rule}" if why else rule)
 
 
-def decided_by_execution(match: Match) -> Comparison | None:
-    """The match decided without the judge when the two agree wherever both ran cleanly and
-    only one of them ever fails where the other runs cleanly (times out, crashes, runs out of
-    memory): that one loses, recorded on the first such input. No judge is asked to weigh an
-    output against a crash (a weak one sided with a timeout). When each fails somewhere the
-    other does not, or a failure is the sandbox's, the judge decides."""
+def decided_by_execution(match: Match, index: int) -> Comparison | None:
+    """The match decided without the judge when the two agree wherever both ran cleanly (so
+    `disputed` chose `index`, a difference where one or both failed) and only one of them
+    ever fails where the other runs cleanly (times out, crashes, runs out of memory): that
+    one loses, recorded on the first such input. No judge is asked to weigh an output against
+    a crash (a weak one sided with a timeout). When each fails somewhere the other does not,
+    or a failure is the sandbox's, the judge decides."""
     pairs = list(zip(match.a.outputs, match.b.outputs, strict=True))
-    if any(x.clean and y.clean and not agree(match.bracket.io, x, y) for x, y in pairs) or \
+    if pairs[index][0].clean and pairs[index][1].clean or \
             any(Status.SANDBOX_ERROR.value in (x.failure, y.failure) for x, y in pairs):
         return None
     a_fails = [i for i, (x, y) in enumerate(pairs) if y.clean and not x.clean]
@@ -229,7 +230,7 @@ class Referee(Frozen):
                 decided[number] = tie_break(match, "no input separates them", None)
                 verdicts.put_comparison(decided[number])
             elif match.bracket.failures_lose and \
-                    (by_execution := decided_by_execution(match)) is not None:
+                    (by_execution := decided_by_execution(match, index)) is not None:
                 decided[number] = by_execution
                 verdicts.put_comparison(by_execution)
             else:
