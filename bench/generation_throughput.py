@@ -6,7 +6,9 @@ one `generate` call. Paths: each embedded model named (llama.cpp in this process
 OpenAI-compatible client against a llama-cpp-python server this script starts; and, given
 `--vllm-model DIR` where vLLM is installed, the offline `vllm` backend and `vllm serve` (the
 OpenAI-compatible server, started here) on that model. Ratios are against the first
-embedded model's (b), so a noisy machine shifts all rows alike.
+embedded model's (b), so a noisy machine shifts all rows alike. For embedded models, (d) is
+llama.cpp's decode alone at n=samples (fixed tokens fed back, no sampling, no text): the
+ceiling of (b) on this machine, and b/d how much of it the embedded path reaches.
 
     python bench/generation_throughput.py [--samples 16] [--max-tokens 32] [--repeats 2]
         [--embedded qwen2.5-coder-0.5b,qwen2.5-coder-0.5b-iq4nl] [--parallel 16]
@@ -25,7 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
@@ -64,6 +66,7 @@ class Row:
     sequential: float
     batched: float
     cross_problem: float
+    decode_alone: float | None = None
 
 
 def request(prompt: str, samples: int, max_tokens: int, seed: int) -> GenerationRequest:
@@ -107,6 +110,26 @@ def measure(path: str, generator: Backend, samples: int, max_tokens: int,
             best[way] = max(best[way], tokens_per_second(run, 100 * (repeat + 1)))
     print(f"measured {path}", flush=True)
     return Row(path=path, **best)
+
+
+def decode_alone(generator: LlamaCppGenerator, samples: int, max_tokens: int,
+                 repeats: int) -> float:
+    """Tokens per second of llama.cpp's decode alone: `samples` sequences past one prompt,
+    `max_tokens` steps, each feeding back a fixed token (the engine's own decode calls)."""
+    engine = generator._engine  # the bench measures the engine beneath the sampler
+    prompt = engine.prompt_tokens(request(PROMPTS[0], 1, 1, 0).messages)
+    best = 0.0
+    for _ in range(repeats):
+        engine._ctx.kv_cache_clear()
+        engine._evaluate_prompt(prompt, 0)
+        for sequence in range(1, samples):
+            engine._ctx.kv_cache_seq_cp(0, sequence, 0, len(prompt))
+        start = time.perf_counter()
+        for step in range(max_tokens):
+            engine._decode([(prompt[-1], len(prompt) + step, sequence, True)
+                            for sequence in range(samples)])
+        best = max(best, samples * max_tokens / (time.perf_counter() - start))
+    return best
 
 
 def wait_for(server: subprocess.Popen[bytes], url: str, what: str, log: Path,
@@ -174,7 +197,8 @@ def main() -> None:
         embedded = LlamaCppGenerator(embedded_model_path(embedded_model(name)),
                                      n_ctx=max(8192, 256 * args.parallel),
                                      n_threads=args.threads, parallel=args.parallel)
-        rows.append(measure(f"llamacpp {name}", embedded, *measured))
+        row = measure(f"llamacpp {name}", embedded, *measured)
+        rows.append(Row(**{**asdict(row), "decode_alone": decode_alone(embedded, *measured)}))
         del embedded
         gc.collect()
     gguf = str(embedded_model_path())
@@ -198,10 +222,14 @@ def main() -> None:
     print(f"\ncompletion tokens/s; (a) {args.samples} requests of 1 sample, (b) 1 request of "
           f"n={args.samples}, (c) {len(PROMPTS)} prompts x n={args.samples} in one call; "
           f"{args.max_tokens} max tokens; base: {rows[0].path} (b)")
-    print(f"{'path':<48}{'(a)':>8}{'(b)':>8}{'(c)':>8}{'b/a':>7}{'b/base':>8}{'c/base':>8}")
+    print(f"(d) llamacpp's decode alone at n={args.samples}, no sampling")
+    print(f"{'path':<48}{'(a)':>8}{'(b)':>8}{'(c)':>8}{'(d)':>8}{'b/a':>7}{'b/d':>7}"
+          f"{'b/base':>8}{'c/base':>8}")
     for row in rows:
+        alone = f"{row.decode_alone:>8.1f}" if row.decode_alone else f"{'-':>8}"
+        reached = f"{row.batched / row.decode_alone:>7.2f}" if row.decode_alone else f"{'-':>7}"
         print(f"{row.path:<48}{row.sequential:>8.1f}{row.batched:>8.1f}{row.cross_problem:>8.1f}"
-              f"{row.batched / row.sequential:>7.2f}{row.batched / base:>8.2f}"
+              f"{alone}{row.batched / row.sequential:>7.2f}{reached}{row.batched / base:>8.2f}"
               f"{row.cross_problem / base:>8.2f}")
 
 

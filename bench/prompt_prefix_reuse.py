@@ -18,8 +18,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from codescale.llm import llamacpp_engine
 from codescale.llm.llamacpp import LlamaCppGenerator
+from codescale.llm.llamacpp_engine import prefix_sharing_off
 from codescale.llm.model_file import embedded_model_path
 from codescale.llm.protocol import GenerationRequest, SamplingParams
 from codescale.models import Execution, Status
@@ -66,11 +66,8 @@ def main() -> None:
     requests = revision_batch(args.problems, args.candidates)
     generator = LlamaCppGenerator(Path(embedded_model_path()), n_threads=None)
     shared = timed(generator, requests, args.repeat)
-    minimum, llamacpp_engine.SHARED_PREFIX_MIN = llamacpp_engine.SHARED_PREFIX_MIN, 1 << 30
-    try:
+    with prefix_sharing_off():
         unshared = timed(generator, requests, args.repeat)
-    finally:
-        llamacpp_engine.SHARED_PREFIX_MIN = minimum
     table = Table(title=f"one debug-round batch: {len(requests)} revision prompts, "
                         f"{shared[0]:,} prompt tokens")
     for column in ("prefix sharing", "tokens evaluated", "seconds", "vs off"):

@@ -9,11 +9,13 @@ per-problem verdicts.
 
 Usage: python bench/trap_comparison.py [PROBLEMS...] [--n 8] [--rounds 1] [--max-tokens 512]
                                        [--greedy-sample] [--run-dir runs/bench-traps]
+                                       [--no-prefix-sharing]
                                        [--config TOML]   (its [llm] and [sandbox] are used)
 """
 
 import argparse
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from rich.console import Console
@@ -22,6 +24,7 @@ from rich.table import Table
 from codescale.api import Session
 from codescale.config import Config, run_completion_cache
 from codescale.evaluation.scoring import hidden_jobs_runner, score_answers, score_candidates
+from codescale.llm.llamacpp_engine import prefix_sharing_off
 from codescale.models import Cost, Problem
 from codescale.problems import load_problems
 from codescale.scaling.config import ScalingConfig
@@ -52,8 +55,17 @@ def main() -> None:
     parser.add_argument("--greedy-sample", action="store_true",
                         help="S* decodes sample 0 greedily (scaling.greedy_sample)")
     parser.add_argument("--run-dir", type=Path, default=Path("runs/bench-traps"))
+    parser.add_argument("--no-prefix-sharing", action="store_true",
+                        help="embedded model: no prompt shares a prefix with another (the "
+                             "baseline for what sharing saves in debug rounds)")
     parser.add_argument("--config", type=Path, help="TOML: the [llm] and [sandbox] to use")
     args = parser.parse_args()
+    with prefix_sharing_off() if args.no_prefix_sharing else nullcontext():
+        compare(args)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Run both arms, then print the summary, the stage costs and the per-problem verdicts."""
     base = Config.from_toml(args.config) if args.config else Config()
     problems = load_problems(args.problems)
     console = Console(width=160)

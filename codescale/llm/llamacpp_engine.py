@@ -17,6 +17,7 @@ import importlib
 import itertools
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,18 @@ from codescale.llm.token_sampling import TokenSampler, next_tokens
 PROMPT_CHUNK = 512
 SHARED_PREFIX_MIN = 16
 """Shorter common prefixes (the chat template's opening) are evaluated again, not shared."""
+
+
+@contextmanager
+def prefix_sharing_off() -> Iterator[None]:
+    """Within it, no prompt shares a prefix with another prompt (a prompt's samples still
+    share it): the baseline that benchmarks measure prefix sharing against."""
+    global SHARED_PREFIX_MIN
+    kept, SHARED_PREFIX_MIN = SHARED_PREFIX_MIN, 1 << 30
+    try:
+        yield
+    finally:
+        SHARED_PREFIX_MIN = kept
 
 
 def import_llama_cpp() -> tuple[Any, Any, Any]:

@@ -8,6 +8,7 @@ from codescale.llm.backends.llamacpp import LlamaCppConfig
 from codescale.llm.cache import CachedGenerator
 from codescale.llm.errors import ModelFileError
 from codescale.llm.llamacpp import LlamaCppGenerator
+from codescale.llm.llamacpp_engine import prefix_sharing_off
 from codescale.llm.protocol import ChatMessage, GenerationRequest, SamplingParams
 
 pytestmark = pytest.mark.model
@@ -81,6 +82,11 @@ def test_prompts_that_share_a_statement_evaluate_it_once(llamacpp: LlamaCppGener
     evaluated = llamacpp.evaluated_prompt_tokens - before
     assert [[c.text for c in result.completions] for result in batch] == alone
     assert evaluated < batch[1].prompt_tokens + 20  # the second prompt's statement was shared
+    with prefix_sharing_off():
+        before = llamacpp.evaluated_prompt_tokens
+        unshared = llamacpp.generate([first, second])
+    assert llamacpp.evaluated_prompt_tokens - before == sum(r.prompt_tokens for r in unshared)
+    assert [[c.text for c in result.completions] for result in unshared] == alone
 
 
 def test_a_shared_prefix_counts_once_when_prompts_are_packed(embedded_gguf: Path) -> None:

@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 
 from codescale.llm.token_sampling import TokenSampler, _nucleus_candidates, next_tokens
 
-
 logit_rows = st.lists(st.floats(-30, 30, allow_nan=False), min_size=2, max_size=300).map(
     lambda values: np.array(values, dtype=np.float32))
 
