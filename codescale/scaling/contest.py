@@ -124,13 +124,20 @@ def tie_break(match: Match, why: str, index: int | None) -> Comparison:
         rule = bracket.merit_rule
     else:
         winner, decided_by, rule = "a", "majority", "equal size and record; earlier cluster kept"
+    return decision(match, index, winner, decided_by, f"{why}; {rule}" if why else rule)
+
+
+def decision(match: Match, index: int | None, winner: Side, decided_by: Decider,
+             rationale: str) -> Comparison:
+    """A decided match as a Comparison, recorded on input `index` (None: on no input)."""
+    a, b, bracket = match.a, match.b, match.bracket
     return Comparison(
         problem_id=bracket.problems[index].id if index is not None else bracket.key,
         candidate_a=a.id, candidate_b=b.id,
         input=bracket.inputs[index] if index is not None else "",
         output_a=a.outputs[index].text if index is not None else "",
         output_b=b.outputs[index].text if index is not None else "",
-        winner=winner, decided_by=decided_by, rationale=f"{why}; {rule}" if why else rule)
+        winner=winner, decided_by=decided_by, rationale=rationale)
 
 
 def decided_by_execution(match: Match, index: int) -> Comparison | None:
@@ -152,11 +159,10 @@ def decided_by_execution(match: Match, index: int) -> Comparison | None:
     lost: Side = "a" if a_fails else "b"
     index = (a_fails or b_fails)[0]
     failure = pairs[index][0 if a_fails else 1].failure or "a failure"
-    return tie_break(match, "", index).model_copy(update={
-        "winner": winner, "decided_by": "execution",
-        "rationale": f"{lost} ended with {failure} on this input, where {winner} ran cleanly; "
-                     f"{winner} never failed where {lost} ran cleanly, and they agree wherever "
-                     f"both did"})
+    return decision(match, index, winner, "execution",
+                    f"{lost} ended with {failure} on this input, where {winner} ran cleanly; "
+                    f"{winner} never failed where {lost} ran cleanly, and they agree wherever "
+                    f"both did")
 
 
 def judge_request(match: Match, index: int, params: SamplingParams, limit: int
@@ -186,9 +192,7 @@ def judged(match: Match, index: int, answers: Sequence[str | None]) -> Compariso
     if len(winners) > 1:
         return tie_break(match, "the judge's verdict changed with the order of the outputs",
                          index)
-    return tie_break(match, "", index).model_copy(
-        update={"winner": winners.pop(), "decided_by": "llm",
-                "rationale": (answers[0] or "")[-500:]})
+    return decision(match, index, winners.pop(), "llm", (answers[0] or "")[-500:])
 
 
 Ask = Callable[[list[tuple[str, GenerationRequest]]], list[GenerationResult | None]]
