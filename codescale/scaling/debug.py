@@ -2,18 +2,20 @@
 
 Under `revise = "unsolved"` a problem is revised only while it has no public-test passer and
 each round raised the most public tests any of its programs passes; under a token budget
-with adaptive sampling, revisions of the problems closest to an answer go first.
+with adaptive sampling, only the revisions that what sampling left of the allowance covers,
+in the order waves are served (`waves.priority`).
 """
 
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Stage, Status
+from codescale.scaling.allocation import affordable, token_rates
 from codescale.scaling.costs import totals
 from codescale.scaling.pool import PoolEntry, ProblemPool
 from codescale.scaling.prompts import failure_report, revision_messages
 from codescale.scaling.public import run_public
 from codescale.scaling.runner import Runner
 from codescale.scaling.sample import admit, sampling_params
-from codescale.scaling.waves import affordable, progress_rank, tokens_per_sample
+from codescale.scaling.waves import priority
 
 
 def _revision_request(runner: Runner, pool: ProblemPool, entry: PoolEntry) -> GenerationRequest:
@@ -49,26 +51,31 @@ def _failing(runner: Runner, pool: ProblemPool, round_: int) -> list[PoolEntry]:
             and runner.store.step(f"revise:{e.candidate.id}") is None]
 
 
-def _planned(runner: Runner, pools: list[ProblemPool], round_: int
-             ) -> list[tuple[ProblemPool, PoolEntry]]:
-    """The revisions of this round, within the token allowance under adaptive sampling (a
-    revision is costed as its samples plus one for its longer prompt)."""
-    todo = [(pool, entry) for pool in pools if revisable(runner, pool, round_)
+Revision = tuple[ProblemPool, PoolEntry, GenerationRequest]
+
+
+def _planned(runner: Runner, pools: list[ProblemPool], round_: int) -> list[Revision]:
+    """The revisions of this round; under adaptive sampling, those the token allowance covers,
+    in `priority` order (each costed at its whole prompt, which quotes the program and its
+    failure, plus its samples)."""
+    todo = [(pool, entry, _revision_request(runner, pool, entry))
+            for pool in pools if revisable(runner, pool, round_)
             for entry in _failing(runner, pool, round_)]
-    if not runner.config.adaptive.enabled:
+    config = runner.config
+    if not config.adaptive.enabled:
         return todo
-    todo.sort(key=lambda item: progress_rank(item[0]))
-    summed, default = totals(runner.store.spending()), runner.config.max_tokens
-    return affordable(runner, [((pool, entry), (entry.copies + 1) * tokens_per_sample(
-        pool, summed, default)) for pool, entry in todo])
+    todo.sort(key=lambda item: priority(item[0], config.adaptive.margin))
+    summed = totals(runner.store.spending())
+    rates = {pool.problem.id: token_rates(pool, summed, config.max_tokens) for pool in pools}
+    return affordable(runner, [(item, rates[item[0].problem.id].cost(item[2])) for item in todo])
 
 
 def debug_round(runner: Runner, pools: list[ProblemPool], round_: int) -> None:
     """Revise the failing candidates of every problem as ONE batch, then test the revisions."""
     todo = _planned(runner, pools, round_)
-    requests = [(pool.problem.id, _revision_request(runner, pool, entry)) for pool, entry in todo]
+    requests = [(pool.problem.id, request) for pool, _, request in todo]
     results = runner.generate(Stage.DEBUG, requests, round_)
-    for (pool, entry), result in zip(todo, results, strict=True):
+    for (pool, entry, _), result in zip(todo, results, strict=True):
         if result is not None:
             admit(runner, pool, result, round_, entry.candidate.id,
                   f"revise:{entry.candidate.id}")

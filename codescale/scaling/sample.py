@@ -75,11 +75,27 @@ def _merged(results: list[GenerationResult | None]) -> GenerationResult | None:
                             prompt_tokens=sum(r.prompt_tokens for r in found))
 
 
+def _whole(runner: Runner, asked: list[tuple[ProblemPool, int, str, list[GenerationRequest]]]
+           ) -> list[tuple[ProblemPool, int, str, list[GenerationRequest]]]:
+    """The problems whose requests all fit the call cap, in order: a problem is sampled whole
+    or not at all, so that its recorded step holds every sample it asked for."""
+    left = runner.budget.calls_left()
+    if left is None:
+        return asked
+    kept = []
+    for item in asked:
+        if len(item[3]) > left:
+            break
+        kept.append(item)
+        left -= len(item[3])
+    return kept
+
+
 def sample_batch(runner: Runner, wanted: list[tuple[ProblemPool, int, int, str]]) -> None:
     """Draw `(pool, first, count, step)` samples, all problems in one batch; each problem's
     samples are admitted and recorded under its `step` as they come back."""
-    asked = [(pool, first, step, sample_requests(runner, pool, first, count))
-             for pool, first, count, step in wanted]
+    asked = _whole(runner, [(pool, first, step, sample_requests(runner, pool, first, count))
+                            for pool, first, count, step in wanted])
     results = iter(runner.generate(Stage.SAMPLE, [(pool.problem.id, request)
                                               for pool, _, _, requests in asked
                                               for request in requests]))

@@ -7,26 +7,20 @@ test of which of two answers is likelier stops when one leads by a fixed count (
 and Adaptive-Consistency stops sampling on the same kind of agreement. Each wave goes out as
 one batch over every open problem. With a token budget (`budget.tokens`), waves stop at
 `1 - reserve` of it (every problem gets its first wave), and when not every open problem
-fits, the ones whose answer is most likely to change get theirs first: problems with passers
-that disagree, then problems whose best program passes some public tests, then the rest
-(fewest samples first within each).
+fits, the ones whose answer is most likely to change get theirs first (`priority`). A rerun,
+or a run with problems added, continues every open problem from its recorded waves.
 """
 
-from collections.abc import Sequence
-from typing import TypeVar
-
-from codescale.models import Stage, Step
+from codescale.scaling.allocation import affordable, drawn, token_rates
 from codescale.scaling.cluster import clusters
 from codescale.scaling.config import ScalingConfig
 from codescale.scaling.costs import Totals, totals
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.public import run_public
 from codescale.scaling.runner import Runner
-from codescale.scaling.sample import sample_batch
+from codescale.scaling.sample import sample_batch, sample_requests
 from codescale.scaling.synthesize import fuzz_survivors
 from codescale.store import RunStore
-
-T = TypeVar("T")
 
 
 def wave_step(problem_id: str, wave: int) -> str:
@@ -51,74 +45,47 @@ def samples_requested(waves: int, config: ScalingConfig) -> int:
 
 def settled(pool: ProblemPool, margin: int) -> bool:
     """True when the leading behaviour cluster of public-test passers holds `margin` more
-    samples than the runner-up (a lone cluster leads by its size)."""
+    samples than the runner-up (a lone cluster leads by its size). Different passing programs
+    that no fuzzed input was run on have not been shown to agree, so they settle nothing."""
     found = clusters(pool)
-    if not found:
+    if not found or (len(pool.survivors()) > 1 and not pool.inputs):
         return False
     runner_up = found[1].size if len(found) > 1 else 0
     return found[0].size - runner_up >= margin
 
 
-def progress_rank(pool: ProblemPool) -> int:
-    """How close a problem is to an answer: 0 with public-test passers, 1 when some program
-    passes a public test, 2 otherwise. Lower ranks are served first."""
+def priority(pool: ProblemPool, margin: int) -> tuple[int, int]:
+    """The order in which the token budget serves problems, lowest first: problems with
+    public-test passers whose answer is not settled, then problems whose best program passes
+    some public test, then the rest, and settled problems last; fewest samples first within
+    each."""
     if pool.survivors():
-        return 0
-    return 1 if any(pool.public_passed(e.candidate.id) for e in pool.entries) else 2
-
-
-def generation_allowance(runner: Runner) -> int | None:
-    """Tokens sampling and debugging may still spend under the adaptive policy (None:
-    no token budget), leaving `reserve` of the budget to selection."""
-    cap = runner.config.budget.tokens
-    if cap is None:
-        return None
-    spent = runner.budget.total()
-    limit = int(cap * (1 - runner.config.adaptive.reserve))
-    return max(limit - spent.prompt_tokens - spent.completion_tokens, 0)
-
-
-def _drawn(pool: ProblemPool) -> int:
-    """Samples with code drawn for the problem so far."""
-    return sum(e.copies for e in pool.sampled())
-
-
-def tokens_per_sample(pool: ProblemPool, summed: Totals, default: int) -> float:
-    """The problem's sampling tokens (prompt included) per sample drawn so far (`default`
-    before any)."""
-    drawn = _drawn(pool)
-    cost = summed.get((pool.problem.id, Step(stage=Stage.SAMPLE)))
-    if not drawn or cost is None:
-        return float(default)
-    return (cost.prompt_tokens + cost.completion_tokens) / drawn
-
-
-def affordable(runner: Runner, costed: Sequence[tuple[T, float]]) -> list[T]:
-    """The items, in the order given, whose estimated token cost still fits the allowance
-    (all of them without a token budget). Leaving some out stops nothing else: input
-    synthesis and adjudication still spend the reserve."""
-    allowance = generation_allowance(runner)
-    if allowance is None:
-        return [item for item, _ in costed]
-    kept = []
-    for item, cost in costed:
-        if cost <= allowance:
-            kept.append(item)
-            allowance -= int(cost)
-    return kept
+        rank = 3 if settled(pool, margin) else 0
+    else:
+        rank = 1 if any(pool.public_passed(e.candidate.id) for e in pool.entries) else 2
+    return rank, drawn(pool)
 
 
 def _granted(runner: Runner, wishes: list[tuple[ProblemPool, int]], waves: dict[str, int]
              ) -> list[tuple[ProblemPool, int]]:
     """The `(pool, samples)` wishes to send: every first wave, then what the token allowance
-    covers, most promising first."""
+    covers, in `priority` order."""
     first = [(pool, count) for pool, count in wishes if not waves[pool.problem.id]]
     if first:
         return first
-    summed = totals(runner.store.spending())
-    ranked = sorted(wishes, key=lambda wish: (progress_rank(wish[0]), _drawn(wish[0])))
-    return affordable(runner, [((pool, count), count * tokens_per_sample(
-        pool, summed, runner.config.max_tokens)) for pool, count in ranked])
+    summed, adaptive = totals(runner.store.spending()), runner.config.adaptive
+    ranked = sorted(wishes, key=lambda wish: priority(wish[0], adaptive.margin))
+    return affordable(runner, [
+        ((pool, count), _wave_cost(runner, pool, waves[pool.problem.id] * adaptive.wave, count,
+                                   summed))
+        for pool, count in ranked])
+
+
+def _wave_cost(runner: Runner, pool: ProblemPool, first: int, count: int, summed: Totals
+               ) -> float:
+    """Estimated tokens of drawing samples `first` .. `first + count - 1` of a problem."""
+    rates = token_rates(pool, summed, runner.config.max_tokens)
+    return sum(rates.cost(request) for request in sample_requests(runner, pool, first, count))
 
 
 def _wishes(runner: Runner, pools: list[ProblemPool], waves: dict[str, int]
@@ -139,18 +106,18 @@ def sample_in_waves(runner: Runner, pools: list[ProblemPool]) -> None:
     size = runner.config.adaptive.wave
     waves = {pool.problem.id: len(recorded_waves(runner.store, pool.problem.id))
              for pool in pools}
-    active = pools
-    while active:
-        run_public(runner, active)
-        fuzz_survivors(runner, [pool for pool in active if len(pool.survivors()) > 1])
-        wishes = _wishes(runner, active, waves)
-        stop = not wishes or runner.budget.exhausted()
-        granted = [] if stop else _granted(runner, wishes, waves)
+    open_pools = pools
+    while open_pools:
+        run_public(runner, open_pools)
+        fuzz_survivors(runner, [pool for pool in open_pools if len(pool.survivors()) > 1])
+        wishes = [] if runner.budget.exhausted() else _wishes(runner, open_pools, waves)
+        granted = _granted(runner, wishes, waves) if wishes else []
         sample_batch(runner, [(pool, waves[pool.problem.id] * size, count,
                                wave_step(pool.problem.id, waves[pool.problem.id]))
                               for pool, count in granted])
-        active = [pool for pool, _ in granted
+        landed = [pool for pool, _ in granted
                   if runner.store.step(wave_step(pool.problem.id, waves[pool.problem.id]))
                   is not None]
-        for pool in active:
+        for pool in landed:
             waves[pool.problem.id] += 1
+        open_pools = [pool for pool, _ in wishes] if landed else []

@@ -9,8 +9,10 @@ import pytest
 from codescale.evaluation.records import load_records
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Status
+from codescale.scaling.allocation import token_rates
 from codescale.scaling.budget import Budget
 from codescale.scaling.config import AdaptiveConfig, BudgetCaps, ScalingConfig
+from codescale.scaling.costs import totals
 from codescale.scaling.pipeline import load_pools, solve
 from codescale.scaling.runner import Runner
 from codescale.scaling.waves import sample_in_waves, wave_step
@@ -192,3 +194,76 @@ def test_unsolved_revision_skips_solved_problems_and_stops_without_progress(
           generator, sandbox, RunStore.open(tmp_path / "failing"))
     assert revisions_by_round(generator)[0] == ["solved", "stuck"]
     assert len(revisions_by_round(generator)) == 3
+
+
+def test_a_rerun_with_problems_added_continues_every_open_problem(tmp_path: Path) -> None:
+    sequences = {"split": ["right", "zero_bug"], "easy": ["right"]}
+    first, sandbox = doubles(sequences)
+    inner = first.replies["sample"]
+
+    def crash_on_third_wave(request: GenerationRequest) -> list[str]:
+        if (request.params.seed or 0) >= 8:
+            raise KeyboardInterrupt
+        return inner(request)
+
+    first.replies["sample"] = crash_on_third_wave
+    with pytest.raises(KeyboardInterrupt):
+        solve([problem("split")], adaptive(), first, sandbox, RunStore.open(tmp_path))
+    again, sandbox_again = doubles(sequences)
+    store = RunStore.open(tmp_path)
+    solve([problem("split"), problem("easy")], adaptive(), again, sandbox_again, store)
+    # the new problem's first wave, then the interrupted one's waves 2 and 3
+    assert sample_batches(again) == [[(0, 4)], [(8, 4)], [(12, 4)]]
+    assert copies(store, "split") == {"right": 8, "zero_bug": 8}
+
+
+@pytest.mark.parametrize(("margin", "waves"), [(4, 1), (5, 2)])
+def test_a_lead_of_exactly_the_margin_settles(tmp_path: Path, margin: int, waves: int) -> None:
+    generator, sandbox = doubles({"easy": ["right"]})
+    config = adaptive(adaptive=AdaptiveConfig(enabled=True, wave=4, margin=margin))
+    solve([problem("easy")], config, generator, sandbox, RunStore.open(tmp_path))
+    assert len(sample_batches(generator)) == waves
+
+
+@pytest.mark.parametrize(("sequence", "waves"), [(["right"], 1), (["right", "zero_bug"], 4)])
+def test_without_fuzzed_inputs_only_one_program_settles(tmp_path: Path, sequence: list[str],
+                                                        waves: int) -> None:
+    # no input was run, so two different passers have not been shown to agree
+    generator, sandbox = doubles({"p": sequence})
+    solve([problem("p")], adaptive(hypothesis_inputs=0), generator, sandbox,
+          RunStore.open(tmp_path))
+    assert len(sample_batches(generator)) == waves
+
+
+def test_budgeted_revisions_serve_settled_problems_last_and_are_costed_whole(
+        tmp_path: Path) -> None:
+    # "settled": three agreeing passers and one failing sample; "stuck": nothing passes
+    sequences = {"settled": ["right", "right", "right", "off_by_one"], "stuck": ["broken"]}
+    generator, sandbox = doubles(sequences)
+    config = adaptive(n=4, rounds=1, revise="failing", budget=BudgetCaps(tokens=10**9))
+    store = RunStore.open(tmp_path)
+    solve([problem("settled"), problem("stuck")], config, generator, sandbox, store)
+    [revisions] = revisions_by_round(generator)
+    assert revisions[0] == "stuck" and revisions[-1] == "settled"
+    # each revision's estimate (its whole prompt, which quotes the program and the failure,
+    # plus its samples) is within a quarter of what it cost
+    summed = totals(store.spending())
+    pools = {pool.problem.id: pool for pool in load_pools([problem("settled"), problem("stuck")],
+                                                         store)}
+    [batch] = [b for b in generator.batches if all(len(r.messages) > 2 for r in b)]
+    for request, tag in zip(batch, revisions, strict=True):
+        estimate = token_rates(pools[tag], summed, config.max_tokens).cost(request)
+        answers = generator.replies["revise"](request)
+        cost = sum(len(m.content) for m in request.messages) // 4 + sum(
+            len(text) // 4 + 1 for text in answers)
+        assert abs(estimate - cost) <= cost / 4
+
+
+def test_a_call_cap_never_splits_a_problems_first_wave(tmp_path: Path) -> None:
+    # with a greedy sample 0 the first wave is two requests; one call left sends neither
+    generator, sandbox = doubles({"a": ["right"], "b": ["right"]})
+    config = adaptive(greedy_sample=True, budget=BudgetCaps(llm_calls=3))
+    store = RunStore.open(tmp_path)
+    solve([problem("a"), problem("b")], config, generator, sandbox, store)
+    assert sample_batches(generator)[0] == [(0, 1), (0, 3)]
+    assert store.step(wave_step("b", 0)) is None

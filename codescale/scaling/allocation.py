@@ -1,0 +1,80 @@
+"""A token budget spent by estimate: what one more request for a problem would cost, and which
+of the wanted requests the generation allowance still covers.
+
+Costs come from the problem's own sampling so far: its prompt tokens per character (the
+chat template included) and its completion tokens per sample. A request is costed as its
+whole prompt plus its samples, so a revision pays for the program and failure report it
+quotes and a short last wave still pays a full prompt.
+"""
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from codescale.llm.protocol import GenerationRequest
+from codescale.models import Frozen, Stage, Step
+from codescale.scaling.costs import Totals
+from codescale.scaling.pool import ProblemPool
+from codescale.scaling.prompts import sample_messages
+from codescale.scaling.runner import Runner
+
+T = TypeVar("T")
+
+CHARS_PER_TOKEN = 3.0
+"""The prompt estimate before a problem has paid for a prompt (a little above what code and
+English text usually take, so that a first estimate errs on the expensive side)."""
+
+
+class TokenRates(Frozen):
+    """What a problem's requests cost, as measured on its sampling so far."""
+
+    prompt_per_char: float
+    completion_per_sample: float
+
+    def cost(self, request: GenerationRequest) -> float:
+        """Estimated tokens of a request: its prompt once, then each sample it asks for."""
+        chars = sum(len(message.content) for message in request.messages)
+        return chars * self.prompt_per_char + request.params.n * self.completion_per_sample
+
+
+def drawn(pool: ProblemPool) -> int:
+    """Samples with code drawn for the problem so far."""
+    return sum(e.copies for e in pool.sampled())
+
+
+def token_rates(pool: ProblemPool, summed: Totals, max_tokens: int) -> TokenRates:
+    """The problem's rates from its recorded sampling; before any paid sampling (or when a
+    completion cache served all of it for free), a full `max_tokens` per sample and
+    `CHARS_PER_TOKEN` for the prompt."""
+    cost = summed.get((pool.problem.id, Step(stage=Stage.SAMPLE)))
+    samples = drawn(pool)
+    if cost is None or not cost.llm_calls or not samples:
+        return TokenRates(prompt_per_char=1 / CHARS_PER_TOKEN, completion_per_sample=max_tokens)
+    prompt_chars = sum(len(message.content) for message in sample_messages(pool.problem))
+    return TokenRates(prompt_per_char=cost.prompt_tokens / cost.llm_calls / max(prompt_chars, 1),
+                      completion_per_sample=cost.completion_tokens / samples)
+
+
+def generation_allowance(runner: Runner) -> int | None:
+    """Tokens sampling and debugging may still spend under the adaptive policy (None:
+    no token budget), leaving `reserve` of the budget to selection."""
+    cap = runner.config.budget.tokens
+    if cap is None:
+        return None
+    spent = runner.budget.total()
+    limit = int(cap * (1 - runner.config.adaptive.reserve))
+    return max(limit - spent.prompt_tokens - spent.completion_tokens, 0)
+
+
+def affordable(runner: Runner, costed: Sequence[tuple[T, float]]) -> list[T]:
+    """The items, in the order given, whose estimated token cost still fits the allowance
+    (all of them without a token budget). Leaving some out stops nothing else: input
+    synthesis and adjudication still spend the reserve."""
+    cap = generation_allowance(runner)
+    if cap is None:
+        return [item for item, _ in costed]
+    allowance, kept = float(cap), []
+    for item, cost in costed:
+        if cost <= allowance:
+            kept.append(item)
+            allowance -= cost
+    return kept
