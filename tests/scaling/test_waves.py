@@ -8,7 +8,7 @@ import pytest
 
 from codescale.evaluation.records import load_records
 from codescale.llm.protocol import GenerationRequest
-from codescale.models import Status
+from codescale.models import Problem, Status
 from codescale.scaling.allocation import token_rates
 from codescale.scaling.budget import Budget
 from codescale.scaling.config import AdaptiveConfig, BudgetCaps, ScalingConfig
@@ -39,7 +39,7 @@ def by_seed(sequences: dict[str, list[str]]) -> Callable[[GenerationRequest], li
     return reply
 
 
-def problem(pid: str):  # noqa: ANN201 - a Problem
+def problem(pid: str) -> Problem:
     """The |x| problem, its statement tagged with its id for `by_seed`."""
     base = absolute_problem(pid)
     return base.model_copy(update={"statement": f"[{pid}] {base.statement}"})
@@ -112,21 +112,25 @@ def test_waves_draw_the_samples_one_request_for_n_would(tmp_path: Path) -> None:
     assert drawn(waved) == drawn(fixed)  # each wave pays its own prompt, so tokens differ
 
 
-def test_an_interrupted_adaptive_run_resumes_from_its_last_wave(tmp_path: Path) -> None:
-    sequences = {"p": ["right", "zero_bug"]}
-    first, sandbox = doubles(sequences)
-    inner = first.replies["sample"]
-    calls: list[int] = []
+def interrupt_the_third_wave(sequences: dict[str, list[str]], problems: list[Problem],
+                             path: Path) -> None:
+    """Solve in waves of 4 until the first request for sample 8, which is interrupted."""
+    generator, sandbox = doubles(sequences)
+    inner = generator.replies["sample"]
 
     def crash_on_third_wave(request: GenerationRequest) -> list[str]:
-        calls.append(1)
-        if len(calls) == 3:
+        if (request.params.seed or 0) >= 8:
             raise KeyboardInterrupt
         return inner(request)
 
-    first.replies["sample"] = crash_on_third_wave
+    generator.replies["sample"] = crash_on_third_wave
     with pytest.raises(KeyboardInterrupt):
-        solve([problem("p")], adaptive(), first, sandbox, RunStore.open(tmp_path))
+        solve(problems, adaptive(), generator, sandbox, RunStore.open(path))
+
+
+def test_an_interrupted_adaptive_run_resumes_from_its_last_wave(tmp_path: Path) -> None:
+    sequences = {"p": ["right", "zero_bug"]}
+    interrupt_the_third_wave(sequences, [problem("p")], tmp_path)
     again, sandbox_again = doubles(sequences)
     store = RunStore.open(tmp_path)
     solve([problem("p")], adaptive(), again, sandbox_again, store)
@@ -198,17 +202,7 @@ def test_unsolved_revision_skips_solved_problems_and_stops_without_progress(
 
 def test_a_rerun_with_problems_added_continues_every_open_problem(tmp_path: Path) -> None:
     sequences = {"split": ["right", "zero_bug"], "easy": ["right"]}
-    first, sandbox = doubles(sequences)
-    inner = first.replies["sample"]
-
-    def crash_on_third_wave(request: GenerationRequest) -> list[str]:
-        if (request.params.seed or 0) >= 8:
-            raise KeyboardInterrupt
-        return inner(request)
-
-    first.replies["sample"] = crash_on_third_wave
-    with pytest.raises(KeyboardInterrupt):
-        solve([problem("split")], adaptive(), first, sandbox, RunStore.open(tmp_path))
+    interrupt_the_third_wave(sequences, [problem("split")], tmp_path)
     again, sandbox_again = doubles(sequences)
     store = RunStore.open(tmp_path)
     solve([problem("split"), problem("easy")], adaptive(), again, sandbox_again, store)
