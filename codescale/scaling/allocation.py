@@ -42,16 +42,20 @@ def drawn(pool: ProblemPool) -> int:
 
 
 def token_rates(pool: ProblemPool, summed: Totals, max_tokens: int) -> TokenRates:
-    """The problem's rates from its recorded sampling; before any paid sampling (or when a
-    completion cache served all of it for free), a full `max_tokens` per sample and
-    `CHARS_PER_TOKEN` for the prompt."""
-    cost = summed.get((pool.problem.id, Step(stage=Stage.SAMPLE)))
+    """The problem's rates: completion tokens per sample over its samples with code (served
+    from a cache or not: each candidate keeps its count), prompt tokens per character from
+    its paid sampling calls. Before any sample, a full `max_tokens`; before any paid call,
+    `CHARS_PER_TOKEN`."""
+    sampled = pool.sampled()
     samples = drawn(pool)
-    if cost is None or not cost.llm_calls or not samples:
-        return TokenRates(prompt_per_char=1 / CHARS_PER_TOKEN, completion_per_sample=max_tokens)
+    completion = (sum(e.candidate.completion_tokens * e.copies for e in sampled) / samples
+                  if samples else float(max_tokens))
+    cost = summed.get((pool.problem.id, Step(stage=Stage.SAMPLE)))
+    if cost is None or not cost.llm_calls:
+        return TokenRates(prompt_per_char=1 / CHARS_PER_TOKEN, completion_per_sample=completion)
     prompt_chars = sum(len(message.content) for message in sample_messages(pool.problem))
     return TokenRates(prompt_per_char=cost.prompt_tokens / cost.llm_calls / max(prompt_chars, 1),
-                      completion_per_sample=cost.completion_tokens / samples)
+                      completion_per_sample=completion)
 
 
 def generation_allowance(runner: Runner) -> int | None:

@@ -2,7 +2,7 @@
 
 Under `revise = "unsolved"` a problem is revised only while it has no public-test passer and
 each round raised the most public tests any of its programs passes; under a token budget
-with adaptive sampling, only the revisions that what sampling left of the allowance covers,
+with adaptive sampling, only the revisions that the allowance left after sampling covers,
 in the order waves are served (`waves.priority`).
 """
 

@@ -75,27 +75,30 @@ def _merged(results: list[GenerationResult | None]) -> GenerationResult | None:
                             prompt_tokens=sum(r.prompt_tokens for r in found))
 
 
-def _whole(runner: Runner, asked: list[tuple[ProblemPool, int, str, list[GenerationRequest]]]
-           ) -> list[tuple[ProblemPool, int, str, list[GenerationRequest]]]:
-    """The problems whose requests all fit the call cap, in order: a problem is sampled whole
-    or not at all, so that its recorded step holds every sample it asked for."""
+Asked = tuple[ProblemPool, int, str, list[GenerationRequest]]
+"""A problem's sampling: its pool, the index of its first sample, its step and its requests."""
+
+
+def _whole(runner: Runner, asked: list[Asked]) -> tuple[list[Asked], str | None]:
+    """The problems whose requests all fit the call cap, in order, and why the others were
+    left out: a problem is sampled whole or not at all, so that its recorded step holds every
+    sample it asked for."""
     left = runner.budget.calls_left()
     if left is None:
-        return asked
-    kept = []
-    for item in asked:
-        if len(item[3]) > left:
-            break
-        kept.append(item)
-        left -= len(item[3])
-    return kept
+        return asked, None
+    for kept, (pool, _, _, requests) in enumerate(asked):
+        if len(requests) > left:
+            return asked[:kept], (f"LLM call budget reached ({left} calls left, "
+                                  f"{len(requests)} needed to sample {pool.problem.id})")
+        left -= len(requests)
+    return asked, None
 
 
 def sample_batch(runner: Runner, wanted: list[tuple[ProblemPool, int, int, str]]) -> None:
     """Draw `(pool, first, count, step)` samples, all problems in one batch; each problem's
     samples are admitted and recorded under its `step` as they come back."""
-    asked = _whole(runner, [(pool, first, step, sample_requests(runner, pool, first, count))
-                            for pool, first, count, step in wanted])
+    asked, left_out = _whole(runner, [(pool, first, step, sample_requests(
+        runner, pool, first, count)) for pool, first, count, step in wanted])
     results = iter(runner.generate(Stage.SAMPLE, [(pool.problem.id, request)
                                               for pool, _, _, requests in asked
                                               for request in requests]))
@@ -103,6 +106,8 @@ def sample_batch(runner: Runner, wanted: list[tuple[ProblemPool, int, int, str]]
         result = _merged([next(results) for _ in requests])
         if result is not None:
             admit(runner, pool, result, 0, None, step, first)
+    if left_out is not None and not runner.budget.exhausted():  # a reached cap says so itself
+        runner.budget.shortfall(left_out)
 
 
 def sample(runner: Runner, pools: list[ProblemPool]) -> None:

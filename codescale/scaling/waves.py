@@ -57,8 +57,8 @@ def settled(pool: ProblemPool, margin: int) -> bool:
 def priority(pool: ProblemPool, margin: int) -> tuple[int, int]:
     """The order in which the token budget serves problems, lowest first: problems with
     public-test passers whose answer is not settled, then problems whose best program passes
-    some public test, then the rest, and settled problems last; fewest samples first within
-    each."""
+    some public test, then the rest, and settled problems last (they draw no more waves, so
+    this orders only their revisions); fewest samples first within each."""
     if pool.survivors():
         rank = 3 if settled(pool, margin) else 0
     else:

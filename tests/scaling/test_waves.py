@@ -258,6 +258,8 @@ def test_a_call_cap_never_splits_a_problems_first_wave(tmp_path: Path) -> None:
     generator, sandbox = doubles({"a": ["right"], "b": ["right"]})
     config = adaptive(greedy_sample=True, budget=BudgetCaps(llm_calls=3))
     store = RunStore.open(tmp_path)
-    solve([problem("a"), problem("b")], config, generator, sandbox, store)
+    answers = solve([problem("a"), problem("b")], config, generator, sandbox, store)
     assert sample_batches(generator)[0] == [(0, 1), (0, 3)]
     assert store.step(wave_step("b", 0)) is None
+    assert all("LLM call budget reached (1 calls left, 2 needed to sample b)" in answer.reason
+               for answer in answers)
