@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Frozen, Stage, Step
-from codescale.scaling.costs import Totals
+from codescale.scaling.costs import Totals, totals
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.prompts import sample_messages
 from codescale.scaling.runner import Runner
@@ -69,15 +69,20 @@ def generation_allowance(runner: Runner) -> int | None:
     return max(limit - spent.prompt_tokens - spent.completion_tokens, 0)
 
 
-def affordable(runner: Runner, costed: Sequence[tuple[T, float]]) -> list[T]:
-    """The items, in the order given, whose estimated token cost still fits the allowance
-    (all of them without a token budget). Leaving some out stops nothing else: input
-    synthesis and adjudication still spend the reserve."""
+def affordable(runner: Runner, wanted: Sequence[tuple[T, ProblemPool, Sequence[GenerationRequest]]]
+               ) -> list[T]:
+    """The items, in the order given, whose requests (costed by their problem's rates) still
+    fit the allowance (all of them without a token budget). Leaving some out stops nothing
+    else: input synthesis and adjudication still spend the reserve."""
     cap = generation_allowance(runner)
     if cap is None:
-        return [item for item, _ in costed]
+        return [item for item, _, _ in wanted]
+    summed, rates = totals(runner.store.spending()), dict[str, TokenRates]()
     allowance, kept = float(cap), []
-    for item, cost in costed:
+    for item, pool, requests in wanted:
+        if pool.problem.id not in rates:
+            rates[pool.problem.id] = token_rates(pool, summed, runner.config.max_tokens)
+        cost = sum(rates[pool.problem.id].cost(request) for request in requests)
         if cost <= allowance:
             kept.append(item)
             allowance -= cost

@@ -8,8 +8,7 @@ in the order waves are served (`waves.priority`).
 
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Stage, Status
-from codescale.scaling.allocation import affordable, token_rates
-from codescale.scaling.costs import totals
+from codescale.scaling.allocation import affordable
 from codescale.scaling.pool import PoolEntry, ProblemPool
 from codescale.scaling.prompts import failure_report, revision_messages
 from codescale.scaling.public import run_public
@@ -61,13 +60,11 @@ def _planned(runner: Runner, pools: list[ProblemPool], round_: int) -> list[Revi
     todo = [(pool, entry, _revision_request(runner, pool, entry))
             for pool in pools if revisable(runner, pool, round_)
             for entry in _failing(runner, pool, round_)]
-    config = runner.config
-    if not config.adaptive.enabled:
+    adaptive = runner.config.adaptive
+    if not adaptive.enabled:
         return todo
-    todo.sort(key=lambda item: priority(item[0], config.adaptive.margin))
-    summed = totals(runner.store.spending())
-    rates = {pool.problem.id: token_rates(pool, summed, config.max_tokens) for pool in pools}
-    return affordable(runner, [(item, rates[item[0].problem.id].cost(item[2])) for item in todo])
+    todo.sort(key=lambda item: priority(item[0], adaptive.margin))
+    return affordable(runner, [(item, item[0], [item[2]]) for item in todo])
 
 
 def debug_round(runner: Runner, pools: list[ProblemPool], round_: int) -> None:

@@ -11,10 +11,9 @@ fits, the ones whose answer is most likely to change get theirs first (`priority
 or a run with problems added, continues every open problem from its recorded waves.
 """
 
-from codescale.scaling.allocation import affordable, drawn, token_rates
+from codescale.scaling.allocation import affordable, drawn
 from codescale.scaling.cluster import clusters
 from codescale.scaling.config import ScalingConfig
-from codescale.scaling.costs import Totals, totals
 from codescale.scaling.pool import ProblemPool
 from codescale.scaling.public import run_public
 from codescale.scaling.runner import Runner
@@ -73,19 +72,12 @@ def _granted(runner: Runner, wishes: list[tuple[ProblemPool, int]], waves: dict[
     first = [(pool, count) for pool, count in wishes if not waves[pool.problem.id]]
     if first:
         return first
-    summed, adaptive = totals(runner.store.spending()), runner.config.adaptive
+    adaptive = runner.config.adaptive
     ranked = sorted(wishes, key=lambda wish: priority(wish[0], adaptive.margin))
     return affordable(runner, [
-        ((pool, count), _wave_cost(runner, pool, waves[pool.problem.id] * adaptive.wave, count,
-                                   summed))
+        ((pool, count), pool,
+         sample_requests(runner, pool, waves[pool.problem.id] * adaptive.wave, count))
         for pool, count in ranked])
-
-
-def _wave_cost(runner: Runner, pool: ProblemPool, first: int, count: int, summed: Totals
-               ) -> float:
-    """Estimated tokens of drawing samples `first` .. `first + count - 1` of a problem."""
-    rates = token_rates(pool, summed, runner.config.max_tokens)
-    return sum(rates.cost(request) for request in sample_requests(runner, pool, first, count))
 
 
 def _wishes(runner: Runner, pools: list[ProblemPool], waves: dict[str, int]
@@ -106,10 +98,10 @@ def sample_in_waves(runner: Runner, pools: list[ProblemPool]) -> None:
     size = runner.config.adaptive.wave
     waves = {pool.problem.id: len(recorded_waves(runner.store, pool.problem.id))
              for pool in pools}
-    open_pools = pools
+    open_pools = changed = pools
     while open_pools:
-        run_public(runner, open_pools)
-        fuzz_survivors(runner, [pool for pool in open_pools if len(pool.survivors()) > 1])
+        run_public(runner, changed)
+        fuzz_survivors(runner, [pool for pool in changed if len(pool.survivors()) > 1])
         wishes = [] if runner.budget.exhausted() else _wishes(runner, open_pools, waves)
         granted = _granted(runner, wishes, waves) if wishes else []
         sample_batch(runner, [(pool, waves[pool.problem.id] * size, count,
@@ -120,4 +112,4 @@ def sample_in_waves(runner: Runner, pools: list[ProblemPool]) -> None:
                   is not None]
         for pool in landed:
             waves[pool.problem.id] += 1
-        open_pools = [pool for pool, _ in wishes] if landed else []
+        open_pools, changed = ([pool for pool, _ in wishes] if landed else []), landed
