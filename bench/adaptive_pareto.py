@@ -1,6 +1,7 @@
 """Accuracy against tokens: fixed-n S* at n = 1, 2, 4, ..., N (with the debug rounds asked
-for, and without any: fresh samples instead of revisions) and adaptive S* (waves, debugging
-only where it pays) without and with token budgets, on one benchmark, in one run.
+for, and without any: fresh samples instead of revisions) and adaptive S* (waves; with
+debugging only of problems still without a passer, and without debugging, unbudgeted and
+under token budgets), on one benchmark, in one run.
 
 The fixed n=N arm draws every sample. Every other arm replays what it shares with it from one
 completion cache (kept per sample: sample k of a seeded request is the same draw whichever
@@ -161,12 +162,11 @@ def main() -> None:
         reference = next(r for r in rows if r.arm == f"fixed-{max(args.n // 2, 1)}")
         waves = {"n": args.n, "adaptive": AdaptiveConfig(enabled=True), **common}
         arms = {"adaptive": ScalingConfig(revise="unsolved", **waves),
-                "adaptive-revise-failing": ScalingConfig(**waves),
                 "adaptive-no-debug": ScalingConfig(**{**waves, "rounds": 0})}
         for share in (float(s) for s in args.budgets.split(",")):
             arms[f"adaptive-{share:.2f}x"] = ScalingConfig(
-                revise="unsolved", budget=BudgetCaps(tokens=int(share * reference.tokens)),
-                **waves)
+                budget=BudgetCaps(tokens=int(share * reference.tokens)),
+                **{**waves, "rounds": 0})
         for name, scaling in arms.items():
             rows.append(run_arm(name, "adaptive", scaling, problems, args, generator, sandbox))
             console.print(rows[-1].line())

@@ -23,11 +23,12 @@ class AdaptiveConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(default=False, description="sample in waves (off: `n` samples each)")
-    wave: int = Field(default=4, ge=1, description="samples per problem in each wave")
+    wave: int = Field(default=4, ge=1, description="samples in a problem's first wave; each "
+                                                   "later wave doubles its samples")
     margin: int = Field(
-        default=3, ge=1, description="a problem is settled once its largest behaviour cluster "
-                                     "of public-test passers holds this many more samples "
-                                     "than any other")
+        default=3, ge=1, description="a problem is settled once its public-test passers all "
+                                     "behave alike, or their largest behaviour cluster holds "
+                                     "this many more samples than any other")
     reserve: float = Field(
         default=0.3, ge=0.0, lt=1.0, description="share of a token budget that sampling and "
                                                  "debugging leave to input synthesis and "

@@ -69,8 +69,11 @@ def copies(store: RunStore, pid: str) -> dict[str, int]:
     return {c.code.split('"')[1]: n for c, n in store.candidates(pid)}
 
 
-def test_a_problem_whose_samples_agree_stops_after_one_wave(tmp_path: Path) -> None:
-    generator, sandbox = doubles({"easy": ["right"]})
+@pytest.mark.parametrize("sequence", [["right"], ["right", "broken", "broken", "broken"]])
+def test_a_problem_whose_passers_agree_stops_after_one_wave(tmp_path: Path,
+                                                            sequence: list[str]) -> None:
+    # a lone behaviour cluster settles whatever its size: one passer among failures too
+    generator, sandbox = doubles({"easy": sequence})
     [answer] = solve([problem("easy")], adaptive(), generator, sandbox, RunStore.open(tmp_path))
     assert sample_batches(generator) == [[(0, 4)]]
     assert answer.code is not None and '"right"' in answer.code
@@ -94,9 +97,11 @@ def test_disagreeing_problems_draw_up_to_n_and_waves_batch_all_open_problems(
     generator, sandbox = doubles({"easy": ["right"], "split": ["right", "zero_bug"]})
     store = RunStore.open(tmp_path)
     solve([problem("easy"), problem("split")], adaptive(), generator, sandbox, store)
-    assert sample_batches(generator) == [[(0, 4), (0, 4)], [(4, 4)], [(8, 4)], [(12, 4)]]
+    # each wave doubles the samples drawn: 4, 8, 16
+    assert sample_batches(generator) == [[(0, 4), (0, 4)], [(4, 4)], [(8, 8)]]
     assert copies(store, "split") == {"right": 8, "zero_bug": 8}
-    assert store.step(wave_step("split", 3)) is not None
+    assert store.step(wave_step("split", 2)) is not None
+    assert store.step(wave_step("split", 3)) is None
 
 
 def test_waves_draw_the_samples_one_request_for_n_would(tmp_path: Path) -> None:
@@ -114,7 +119,8 @@ def test_waves_draw_the_samples_one_request_for_n_would(tmp_path: Path) -> None:
 
 def interrupt_the_third_wave(sequences: dict[str, list[str]], problems: list[Problem],
                              path: Path) -> None:
-    """Solve in waves of 4 until the first request for sample 8, which is interrupted."""
+    """Solve in waves from 4 samples until the first request for sample 8, which is
+    interrupted."""
     generator, sandbox = doubles(sequences)
     inner = generator.replies["sample"]
 
@@ -134,11 +140,11 @@ def test_an_interrupted_adaptive_run_resumes_from_its_last_wave(tmp_path: Path) 
     again, sandbox_again = doubles(sequences)
     store = RunStore.open(tmp_path)
     solve([problem("p")], adaptive(), again, sandbox_again, store)
-    assert sample_batches(again) == [[(8, 4)], [(12, 4)]]
+    assert sample_batches(again) == [[(8, 8)]]
     assert copies(store, "p") == {"right": 8, "zero_bug": 8}
 
 
-def test_a_token_budget_serves_problems_with_disagreeing_passers_first(tmp_path: Path) -> None:
+def test_a_token_budget_serves_problems_without_a_passer_first(tmp_path: Path) -> None:
     sequences = {"split": ["right", "zero_bug"], "hopeless": ["off_by_one"]}
     pools_of = [problem("hopeless"), problem("split")]
     store = RunStore.open(tmp_path)
@@ -155,8 +161,8 @@ def test_a_token_budget_serves_problems_with_disagreeing_passers_first(tmp_path:
     generator, sandbox = doubles(sequences)
     budget = Budget(capped.budget, ledger=store)
     sample_in_waves(Runner(capped, generator, sandbox, store, budget), load_pools(pools_of, store))
-    assert store.step(wave_step("split", 1)) is not None
-    assert store.step(wave_step("hopeless", 1)) is None
+    assert store.step(wave_step("hopeless", 1)) is not None
+    assert store.step(wave_step("split", 1)) is None
     assert budget.stopped is None  # selection may still spend what is left
 
 
@@ -206,20 +212,21 @@ def test_a_rerun_with_problems_added_continues_every_open_problem(tmp_path: Path
     again, sandbox_again = doubles(sequences)
     store = RunStore.open(tmp_path)
     solve([problem("split"), problem("easy")], adaptive(), again, sandbox_again, store)
-    # the new problem's first wave, then the interrupted one's waves 2 and 3
-    assert sample_batches(again) == [[(0, 4)], [(8, 4)], [(12, 4)]]
+    # the new problem's first wave, then the interrupted one's last wave
+    assert sample_batches(again) == [[(0, 4)], [(8, 8)]]
     assert copies(store, "split") == {"right": 8, "zero_bug": 8}
 
 
-@pytest.mark.parametrize(("margin", "waves"), [(4, 1), (5, 2)])
+@pytest.mark.parametrize(("margin", "waves"), [(2, 1), (3, 2), (4, 2), (5, 3)])
 def test_a_lead_of_exactly_the_margin_settles(tmp_path: Path, margin: int, waves: int) -> None:
-    generator, sandbox = doubles({"easy": ["right"]})
+    # two clusters, 3 to 1 of 4 samples, then 6 to 2 of 8 (lead 4), 12 to 4 of 16
+    generator, sandbox = doubles({"easy": ["right", "right", "right", "zero_bug"]})
     config = adaptive(adaptive=AdaptiveConfig(enabled=True, wave=4, margin=margin))
     solve([problem("easy")], config, generator, sandbox, RunStore.open(tmp_path))
     assert len(sample_batches(generator)) == waves
 
 
-@pytest.mark.parametrize(("sequence", "waves"), [(["right"], 1), (["right", "zero_bug"], 4)])
+@pytest.mark.parametrize(("sequence", "waves"), [(["right"], 1), (["right", "zero_bug"], 3)])
 def test_without_fuzzed_inputs_only_one_program_settles(tmp_path: Path, sequence: list[str],
                                                         waves: int) -> None:
     # no input was run, so two different passers have not been shown to agree
