@@ -149,17 +149,6 @@ def synthesize(runner: Runner, pools: list[ProblemPool]) -> None:
     run_survivors(runner, contested, _propose(runner, contested))
 
 
-def fuzz_survivors(runner: Runner, pools: list[ProblemPool]) -> None:
-    """The behaviour table of each problem's survivors on its fuzzed inputs alone (no LLM):
-    the cheap evidence of whether survivors agree, read while sampling is still going on."""
-    config = runner.config
-    run_survivors(runner, pools, {pool.problem.id: [
-        TestCase(input=text)
-        for text in fuzz_inputs(pool.problem, config.hypothesis_inputs, config.seed,
-                                at_bound=True)]
-        for pool in pools})
-
-
 def run_survivors(runner: Runner, pools: list[ProblemPool],
                   proposed: dict[str, list[TestCase]]) -> None:
     """Run each pool's survivors on its proposed inputs (all problems in one batch) and keep

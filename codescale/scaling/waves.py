@@ -4,8 +4,9 @@ budget spent where more samples can still change an answer.
 Each wave doubles a problem's samples (`wave`, then 2 x, 4 x ... up to `n`), so a problem
 pays a prompt per doubling rather than per few samples, and its pool after each wave is the
 pool a fixed run of that size draws. A problem is settled when its public-test passers
-(grouped into behaviour clusters on fuzzed inputs, no LLM needed) all behave alike, or their
-largest cluster holds `margin` more samples than any other: the sequential test of which of
+(grouped into behaviour clusters on the distinguishing inputs selection uses: proposed once,
+when a problem first has two passers, so asking early costs nothing extra) all behave alike,
+or their largest cluster holds `margin` more samples than any other: the sequential test of which of
 two answers is likelier stops when one leads by a fixed count (Wald's SPRT), and
 Adaptive-Consistency stops sampling on the same kind of agreement. Each wave goes out as one
 batch over every open problem. With a token budget (`budget.tokens`), waves stop at
@@ -21,7 +22,7 @@ from codescale.scaling.pool import ProblemPool
 from codescale.scaling.public import run_public
 from codescale.scaling.runner import Runner
 from codescale.scaling.sample import sample_batch, sample_requests
-from codescale.scaling.synthesize import fuzz_survivors
+from codescale.scaling.synthesize import synthesize
 from codescale.store import RunStore
 
 
@@ -54,7 +55,7 @@ def samples_requested(waves: int, config: ScalingConfig) -> int:
 def settled(pool: ProblemPool, margin: int) -> bool:
     """True when the public-test passers form a single behaviour cluster, or the leading
     cluster holds `margin` more samples than the runner-up. Different passing programs that
-    no fuzzed input was run on have not been shown to agree, so they settle nothing."""
+    no distinguishing input was run on have not been shown to agree, so they settle nothing."""
     found = clusters(pool)
     if not found or (len(pool.survivors()) > 1 and not pool.inputs):
         return False
@@ -111,7 +112,7 @@ def sample_in_waves(runner: Runner, pools: list[ProblemPool]) -> None:
     open_pools = changed = pools
     while open_pools:
         run_public(runner, changed)
-        fuzz_survivors(runner, [pool for pool in changed if len(pool.survivors()) > 1])
+        synthesize(runner, changed)
         wishes = [] if runner.budget.exhausted() else _wishes(runner, open_pools, waves)
         granted = _granted(runner, wishes, waves) if wishes else []
         sample_batch(runner, [(pool, wave_start(waves[pool.problem.id], runner.config), count,

@@ -25,6 +25,7 @@ WAVE_BEHAVIOURS: dict[str, Behaviour] = dict(BEHAVIOURS) | {
     "zero_bug": lambda text: "1\n" if text.split() == ["0"] else f"{abs(int(text.split()[0]))}\n",
     "half": lambda text: "3\n" if text.split() == ["3"] else Status.RUNTIME_ERROR,
     "broken": lambda text: Status.RUNTIME_ERROR,
+    "abs_again": BEHAVIOURS["right"],  # another program, the same behaviour
 }
 
 
@@ -226,14 +227,32 @@ def test_a_lead_of_exactly_the_margin_settles(tmp_path: Path, margin: int, waves
     assert len(sample_batches(generator)) == waves
 
 
-@pytest.mark.parametrize(("sequence", "waves"), [(["right"], 1), (["right", "zero_bug"], 3)])
-def test_without_fuzzed_inputs_only_one_program_settles(tmp_path: Path, sequence: list[str],
-                                                        waves: int) -> None:
+@pytest.mark.parametrize(("sequence", "inputs", "waves"), [
+    (["right"], {"hypothesis_inputs": 0, "llm_inputs": 0}, 1),
+    (["right", "clamped"], {"hypothesis_inputs": 0, "llm_inputs": 0}, 3),
+    (["right", "clamped"], {"llm_inputs": 0}, 1)])  # they agree on every fuzzed input (>= 0)
+def test_without_distinguishing_inputs_only_one_program_settles(
+        tmp_path: Path, sequence: list[str], inputs: dict[str, int], waves: int) -> None:
     # no input was run, so two different passers have not been shown to agree
     generator, sandbox = doubles({"p": sequence})
-    solve([problem("p")], adaptive(hypothesis_inputs=0), generator, sandbox,
-          RunStore.open(tmp_path))
+    solve([problem("p")], adaptive(**inputs), generator, sandbox, RunStore.open(tmp_path))
     assert len(sample_batches(generator)) == waves
+
+
+def synthesis_requests(generator: ScriptedGenerator) -> int:
+    return sum("testing programs" in r.messages[0].content for b in generator.batches for r in b)
+
+
+def test_a_problem_without_public_tests_settles_on_the_inputs_selection_uses(
+        tmp_path: Path) -> None:
+    # every sample passes no public test vacuously and nothing can be fuzzed: the LLM's
+    # inputs show the two programs agree, and selection reuses them (one request in all)
+    untested = problem("p").model_copy(update={"public_tests": ()})
+    generator, sandbox = doubles({"p": ["right", "abs_again"]})
+    [answer] = solve([untested], adaptive(), generator, sandbox, RunStore.open(tmp_path))
+    assert sample_batches(generator) == [[(0, 4)]]
+    assert synthesis_requests(generator) == 1
+    assert answer.code is not None and ('"right"' in answer.code or '"abs_again"' in answer.code)
 
 
 def test_budgeted_revisions_serve_settled_problems_last_and_are_costed_whole(
