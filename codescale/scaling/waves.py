@@ -53,13 +53,13 @@ def samples_requested(waves: int, config: ScalingConfig) -> int:
 
 
 def settled(pool: ProblemPool, margin: int) -> bool:
-    """True when the public-test passers form a single behaviour cluster, or the leading
-    cluster holds `margin` more samples than the runner-up. Different passing programs that
-    no distinguishing input was run on have not been shown to agree, so they settle nothing."""
+    """True when more samples would not change the answer on the evidence selection has:
+    the public-test passers form a single behaviour cluster, or the leading cluster holds
+    `margin` more samples than the runner-up. Passers no input could be run on (no public
+    test to fuzz from, no usable LLM proposal) form one cluster: selection cannot tell them
+    apart either, so further samples change nothing."""
     found = clusters(pool)
-    if not found or (len(pool.survivors()) > 1 and not pool.inputs):
-        return False
-    return len(found) == 1 or found[0].size - found[1].size >= margin
+    return bool(found) and (len(found) == 1 or found[0].size - found[1].size >= margin)
 
 
 def priority(pool: ProblemPool, margin: int) -> tuple[int, int]:
