@@ -109,9 +109,10 @@ def pareto_png(rows: list[ArmResult], path: Path) -> None:
     adaptive = [r for r in rows if r.kind == "adaptive"]
     axes.scatter([r.tokens for r in adaptive], [100 * r.accuracy for r in adaptive],
                  color="tab:red", marker="s", label="adaptive S*", zorder=3)
-    for row in adaptive:
+    for index, row in enumerate(sorted(adaptive, key=lambda r: r.tokens)):
         axes.annotate(row.arm.removeprefix("adaptive-"), (row.tokens, 100 * row.accuracy),
-                      textcoords="offset points", xytext=(4, 4), fontsize=8, color="tab:red")
+                      textcoords="offset points", xytext=(-8, 6 if index % 2 else -14),
+                      fontsize=8, color="tab:red", ha="right")
     axes.set_xscale("log")
     axes.set_xlabel("tokens (prompt + completion), whole run")
     axes.set_ylabel("S* hidden-test accuracy (%)")
@@ -142,6 +143,7 @@ def main() -> None:
         "target": args.benchmark, "data": args.data, "limit": args.limit,
         "letters": tuple(args.index.split(",")) if args.index else None}))
     common = {"rounds": args.rounds, "max_tokens": args.max_tokens}
+    fixed = {**common, "adaptive": AdaptiveConfig(enabled=False)}
     (args.out / "runs").mkdir(parents=True, exist_ok=True)
     rows: list[ArmResult] = []
     console = Console(width=160)
@@ -149,12 +151,12 @@ def main() -> None:
         cache = CachedGenerator(args.base.llm.open(), args.out / "runs" / "completions.sqlite")
         generator = ChargedReplays(cache)
         for n in fixed_sizes(args.n):
-            rows.append(run_arm(f"fixed-{n}", "fixed", ScalingConfig(n=n, **common), problems,
+            rows.append(run_arm(f"fixed-{n}", "fixed", ScalingConfig(n=n, **fixed), problems,
                                 args, generator, sandbox))
             console.print(rows[-1].line())
         if args.rounds:  # fresh samples instead of revisions, for the same tokens
             for n in fixed_sizes(args.n):
-                no_debug = {**common, "rounds": 0}
+                no_debug = {**fixed, "rounds": 0}
                 rows.append(run_arm(f"fixed-{n}-no-debug", "no-debug",
                                     ScalingConfig(n=n, **no_debug), problems, args, generator,
                                     sandbox))

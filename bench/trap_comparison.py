@@ -27,14 +27,16 @@ from codescale.evaluation.scoring import hidden_jobs_runner, score_answers, scor
 from codescale.llm.llamacpp_engine import prefix_sharing_off
 from codescale.models import Cost, Problem
 from codescale.problems import load_problems
-from codescale.scaling.config import ScalingConfig
+from codescale.scaling.config import AdaptiveConfig, ScalingConfig
 from codescale.scaling.costs import StageCost, stage_costs, totals
 from codescale.store import RunStore
 
 
 def arms(args: argparse.Namespace) -> dict[str, ScalingConfig]:
-    """The two settings compared: greedy one sample, and S* with sampling and debugging."""
-    common = {"max_tokens": args.max_tokens, "seed": args.seed}
+    """The two settings compared: greedy one sample, and the paper's S* (fixed `n`) with
+    sampling and debugging."""
+    common = {"max_tokens": args.max_tokens, "seed": args.seed,
+              "adaptive": AdaptiveConfig(enabled=False)}
     return {
         "greedy (n=1, T=0, no debugging)": ScalingConfig(
             n=1, temperature=0.0, rounds=0, selector="first", **common),

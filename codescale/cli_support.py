@@ -14,8 +14,10 @@ from codescale.errors import CodescaleError
 from codescale.llm.registry import backends
 
 # The options `solve`, `eval` and `fix` share (each takes its name from the parameter).
-Samples = Annotated[int | None, typer.Option(help="samples per problem")]
-Rounds = Annotated[int | None, typer.Option(help="debug rounds")]
+Samples = Annotated[int | None, typer.Option(
+    help="samples per problem (the most, when sampling adaptively)")]
+Rounds = Annotated[int | None, typer.Option(
+    help="debug rounds (default: none when sampling adaptively, 2 with --fixed)")]
 Backend = Annotated[str | None, typer.Option(
     help=f"generator backend: {', '.join(backends())}")]
 Model = Annotated[str | None, typer.Option(help="model name or path")]
@@ -27,7 +29,8 @@ RayAddress = Annotated[str | None, typer.Option(
     help="run generation and execution on this Ray cluster ('auto', HOST:PORT)")]
 ConfigFile = Annotated[Path | None, typer.Option("--config", help="TOML config")]
 Adaptive = Annotated[bool | None, typer.Option(
-    "--adaptive/--fixed", help="sample in waves until each answer is settled, or draw n each")]
+    "--adaptive/--fixed", help="sample in waves until each answer is settled (the default), "
+                               "or draw n each and debug 2 rounds, as the S* paper does")]
 BudgetTokens = Annotated[int | None, typer.Option(
     help="tokens the whole run may spend (prompt + completion)")]
 Revise = Annotated[str | None, typer.Option(

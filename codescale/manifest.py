@@ -21,15 +21,17 @@ from codescale.errors import CodescaleError
 from codescale.execution.config import SandboxConfig
 from codescale.llm.config import LLMConfig
 from codescale.models import Problem
-from codescale.scaling.config import ScalingConfig
+from codescale.scaling.config import AdaptiveConfig, ScalingConfig
 from codescale.store import FILENAME as STORE_FILENAME
 
 FILENAME = "manifest.json"
 _SCALING_FREE = ("selector", "baselines")
 """Scaling settings that only pick which strategies answer from the same pool."""
-_SCALING_ADDED_LATER = ("revise", "adaptive", "judge_both_orders")
-"""Scaling settings newer than the first manifests: left out while at their defaults, so runs
-made before them still resume and keep their default run directory."""
+_SCALING_ADDED_LATER: dict[str, Any] = {
+    "revise": "failing", "adaptive": AdaptiveConfig(enabled=False), "judge_both_orders": False}
+"""Scaling settings newer than the first manifests, with the value runs made before them had:
+left out while they hold it, so those runs still resume and keep their default run
+directory."""
 
 
 class RunMismatch(CodescaleError):
@@ -54,22 +56,26 @@ def _flat(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _at_default(settings: BaseModel, fields: tuple[str, ...]) -> set[str]:
-    """The `fields` of `settings` that hold their default values."""
-    return {field for field in fields
-            if getattr(settings, field) == type(settings).model_fields[field].get_default(
-                call_default_factory=True)}
+def _unchanged(settings: BaseModel, before: Mapping[str, Any]) -> set[str]:
+    """The fields of `settings` that hold the value `before` gives them."""
+    return {field for field, value in before.items() if getattr(settings, field) == value}
+
+
+def _defaults(settings: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The default value of each of `fields`."""
+    return {field: type(settings).model_fields[field].get_default(call_default_factory=True)
+            for field in fields}
 
 
 def decisive_settings(llm: LLMConfig, sandbox: SandboxConfig,
                       scaling: ScalingConfig) -> dict[str, Any]:
     """The settings that change a run's results, as `group.key` -> JSON value (settings
-    added after the first manifests only when they differ from their defaults)."""
+    added after the first manifests only when they differ from what earlier runs had)."""
     llm_values = llm.model_dump(mode="json", include=set(llm.DECISIVE)
-                                - _at_default(llm, llm.ADDED_LATER))
+                                - _unchanged(llm, _defaults(llm, llm.ADDED_LATER)))
     sandbox_values = sandbox.model_dump(mode="json", include=set(sandbox.DECISIVE))
     scaling_values = scaling.model_dump(mode="json", exclude=set(_SCALING_FREE)
-                                        | _at_default(scaling, _SCALING_ADDED_LATER))
+                                        | _unchanged(scaling, _SCALING_ADDED_LATER))
     return {"codescale": package_version(), **_flat("llm.", llm_values),
             **_flat("sandbox.", sandbox_values), **_flat("scaling.", scaling_values)}
 

@@ -12,9 +12,8 @@ from codescale.llm.backends.llamacpp import LlamaCppConfig
 from codescale.llm.protocol import Generator
 from codescale.manifest import RunMismatch
 from codescale.problems import ProblemLoadError
-from codescale.scaling.config import ScalingConfig
 from tests.scaling.doubles import ScriptedGenerator
-from tests.scaling.scenario import absolute_problem, scripted
+from tests.scaling.scenario import absolute_problem, fixed, scripted
 
 
 def test_the_package_exports_what_a_user_imports() -> None:
@@ -34,7 +33,7 @@ def test_a_session_opens_the_model_once_and_only_when_it_must_generate(
         return generator
 
     monkeypatch.setattr(LlamaCppConfig, "open", open_scripted)
-    config = codescale.Config(scaling=ScalingConfig(n=16, rounds=1), run_dir=tmp_path,
+    config = codescale.Config(scaling=fixed(n=16, rounds=1), run_dir=tmp_path,
                               completion_cache=None)
     first, second = absolute_problem("a"), absolute_problem("b")
     with codescale.Session(config, sandbox=sandbox) as session:

@@ -13,7 +13,8 @@ from codescale.llm.backends.llamacpp import LlamaCppConfig
 from codescale.llm.backends.openai import OpenAIConfig
 from codescale.manifest import FILENAME, RunManifest, RunMismatch, claim, decisive_settings
 from codescale.models import Problem, TestCase
-from codescale.scaling.config import AdaptiveConfig, ScalingConfig
+from codescale.scaling.config import ScalingConfig
+from tests.scaling.scenario import fixed
 
 PROBLEM = Problem(id="double", io="stdin", statement="Print twice the integer read.",
                   public_tests=(TestCase(input="2", expected="4"),))
@@ -119,14 +120,16 @@ def test_flags_and_files_derive_the_run_dir_from_the_final_settings(tmp_path: Pa
     assert load_config(toml, {"scaling": {"n": 5}}).run_dir == Path("chosen")
 
 
-def test_settings_added_later_stay_out_of_the_manifest_at_their_defaults() -> None:
-    plain = decisive_settings(LlamaCppConfig(), sandbox_config(), ScalingConfig())
+def test_settings_added_later_stay_out_of_the_manifest_at_the_values_earlier_runs_had() -> None:
+    # `--fixed` records what every run made before adaptive sampling existed recorded (the
+    # paper's 2 debug rounds, no adaptive or revise keys), so those runs still resume
+    plain = decisive_settings(LlamaCppConfig(), sandbox_config(), fixed())
     assert not any(key.startswith(("scaling.adaptive", "scaling.revise")) for key in plain)
-    waves = decisive_settings(LlamaCppConfig(), sandbox_config(), ScalingConfig(
-        adaptive=AdaptiveConfig(enabled=True), revise="unsolved"))
+    assert plain["scaling.rounds"] == 2
+    waves = decisive_settings(LlamaCppConfig(), sandbox_config(), ScalingConfig(revise="unsolved"))
     assert waves["scaling.adaptive.enabled"] is True and waves["scaling.revise"] == "unsolved"
-    assert Config(scaling=ScalingConfig(adaptive=AdaptiveConfig(enabled=True))).run_dir \
-        != Config().run_dir
+    assert waves["scaling.rounds"] == 0  # the adaptive default: fresh samples, no revisions
+    assert Config().run_dir != Config(scaling=fixed()).run_dir
     assert "llm.embedded" not in plain
     larger = LlamaCppConfig(embedded="qwen2.5-coder-1.5b")
     assert decisive_settings(larger, sandbox_config(), ScalingConfig())["llm.embedded"] == \

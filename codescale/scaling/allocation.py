@@ -58,15 +58,22 @@ def token_rates(pool: ProblemPool, summed: Totals, max_tokens: int) -> TokenRate
                       completion_per_sample=completion)
 
 
-def generation_allowance(runner: Runner) -> int | None:
-    """Tokens sampling and debugging may still spend under the adaptive policy (None:
-    no token budget), leaving `reserve` of the budget to selection."""
+GENERATION = frozenset({Stage.SAMPLE, Stage.DEBUG})
+"""The stages the allowance pays for; input synthesis and adjudication spend the reserve."""
+
+
+def generation_allowance(runner: Runner, summed: Totals) -> int | None:
+    """Tokens sampling and debugging may still spend under the adaptive policy (None: no
+    token budget): up to `1 - reserve` of the budget in all, what selection spends coming
+    out of the reserve (inputs are proposed while waves go on), and never past the cap."""
     cap = runner.config.budget.tokens
     if cap is None:
         return None
     spent = runner.budget.total()
-    limit = int(cap * (1 - runner.config.adaptive.reserve))
-    return max(limit - spent.prompt_tokens - spent.completion_tokens, 0)
+    generated = sum(cost.prompt_tokens + cost.completion_tokens
+                    for (_, step), cost in summed.items() if step.stage in GENERATION)
+    limit = int(cap * (1 - runner.config.adaptive.reserve)) - generated
+    return max(min(limit, cap - spent.prompt_tokens - spent.completion_tokens), 0)
 
 
 def affordable(runner: Runner, wanted: Sequence[tuple[T, ProblemPool, Sequence[GenerationRequest]]]
@@ -74,10 +81,10 @@ def affordable(runner: Runner, wanted: Sequence[tuple[T, ProblemPool, Sequence[G
     """The items, in the order given, whose requests (costed by their problem's rates) still
     fit the allowance (all of them without a token budget). Leaving some out stops nothing
     else: input synthesis and adjudication still spend the reserve."""
-    cap = generation_allowance(runner)
+    summed, rates = totals(runner.store.spending()), dict[str, TokenRates]()
+    cap = generation_allowance(runner, summed)
     if cap is None:
         return [item for item, _, _ in wanted]
-    summed, rates = totals(runner.store.spending()), dict[str, TokenRates]()
     allowance, kept = float(cap), []
     for item, pool, requests in wanted:
         if pool.problem.id not in rates:

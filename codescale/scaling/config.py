@@ -1,8 +1,8 @@
 """Settings of the S* pipeline; every default follows the S* paper (Li et al., 2025)."""
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class BudgetCaps(BaseModel):
@@ -22,7 +22,8 @@ class AdaptiveConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = Field(default=False, description="sample in waves (off: `n` samples each)")
+    enabled: bool = Field(default=True, description="sample in waves (off: `n` samples each, "
+                                                    "as in the S* paper)")
     wave: int = Field(default=4, ge=1, description="samples in a problem's first wave; each "
                                                    "later wave doubles its samples")
     margin: int = Field(
@@ -48,7 +49,10 @@ class ScalingConfig(BaseModel):
                                    "always holds the program greedy decoding writes")
     top_p: float = Field(default=0.95, gt=0.0, le=1.0)
     max_tokens: int = Field(default=1024, ge=1, description="per completion")
-    rounds: int = Field(default=2, ge=0, description="debug rounds on public tests")
+    rounds: int = Field(
+        default=0, ge=0, description="debug rounds on public tests; when not given, none under "
+                                     "adaptive sampling (fresh samples beat revisions at equal "
+                                     "tokens on HumanEval) and the paper's 2 for fixed `n`")
     revise: Literal["failing", "unsolved"] = Field(
         default="failing", description="which candidates a debug round revises: every failing "
                                        "one (the S* paper), or only those of problems with no "
@@ -68,6 +72,17 @@ class ScalingConfig(BaseModel):
     feedback_chars: int = Field(default=1500, ge=100,
                                 description="longest input/output quoted in a revision prompt")
     budget: BudgetCaps = BudgetCaps()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _policy_rounds(cls, data: Any) -> Any:
+        """Debug rounds, when not given, follow the sampling policy: 0 adaptive, 2 fixed."""
+        if not isinstance(data, dict) or data.get("rounds") is not None:
+            return data
+        adaptive = data.get("adaptive")
+        waves = adaptive.enabled if isinstance(adaptive, AdaptiveConfig) else \
+            AdaptiveConfig.model_validate(adaptive or {}).enabled
+        return data | {"rounds": 0 if waves else 2}
 
     @field_validator("selector", "baselines")
     @classmethod

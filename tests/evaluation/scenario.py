@@ -10,9 +10,8 @@ from codescale.config import Config
 from codescale.execution.config import sandbox_config
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Problem, TestCase
-from codescale.scaling.config import ScalingConfig
 from tests.scaling.doubles import ScriptedGenerator, prompt_text
-from tests.scaling.scenario import absolute_problem, knowing_judge
+from tests.scaling.scenario import absolute_problem, fixed, knowing_judge
 
 ADD = Problem(id="add", statement="Return the sum a + b of two integers.", io="call",
               entry_point="add", starter_code="def add(a, b):\n    \"\"\"a + b\"\"\"\n",
@@ -40,7 +39,7 @@ ADD_SAMPLES = ["abs_first"] * 5 + ["right"] * 2 + ["minus"]
 
 def config(run_dir: object, rounds: int = 1) -> Config:
     """Settings of the scenario: n = 8, one debug round, the local sandbox, no cache."""
-    return Config(scaling=ScalingConfig(n=N, rounds=rounds, llm_inputs=3, hypothesis_inputs=3),
+    return Config(scaling=fixed(n=N, rounds=rounds, llm_inputs=3, hypothesis_inputs=3),
                   sandbox=sandbox_config(backend="local", pool_size=2), run_dir=run_dir,
                   completion_cache=None)
 

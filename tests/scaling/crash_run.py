@@ -6,13 +6,12 @@ import time
 from pathlib import Path
 
 from codescale.llm.protocol import GenerationRequest
-from codescale.scaling.config import ScalingConfig
 from codescale.scaling.pipeline import solve
 from codescale.store import RunStore
-from tests.scaling.scenario import absolute_problem, scripted
+from tests.scaling.scenario import absolute_problem, fixed, scripted
 
 PROBLEMS = [absolute_problem("abs1"), absolute_problem("abs2")]
-CONFIG = ScalingConfig()
+CONFIG = fixed()
 
 
 def main(run_dir: Path, marker: Path) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Problem, Status, TestCase
+from codescale.scaling.config import AdaptiveConfig, ScalingConfig
 from tests.scaling.doubles import (
     Behaviour,
     Reply,
@@ -91,3 +92,9 @@ def scripted(**overrides: Reply) -> tuple[ScriptedGenerator, ScriptedSandbox]:
                "synthesize": synthesize_reply, "adjudicate": correct_adjudicator,
                "judge": knowing_judge} | overrides
     return ScriptedGenerator(**replies), ScriptedSandbox(dict(BEHAVIOURS))
+
+
+def fixed(**values: object) -> ScalingConfig:
+    """The S* paper's policy, `n` samples per problem in one request (the scripted replies
+    answer whole requests), with the settings given."""
+    return ScalingConfig.model_validate({"adaptive": AdaptiveConfig(enabled=False)} | values)

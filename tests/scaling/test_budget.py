@@ -4,10 +4,10 @@ from pathlib import Path
 
 from codescale.models import Cost, Stage, Step
 from codescale.scaling.budget import Budget
-from codescale.scaling.config import BudgetCaps, ScalingConfig
+from codescale.scaling.config import BudgetCaps
 from codescale.scaling.pipeline import solve
 from codescale.store import RunStore
-from tests.scaling.scenario import absolute_problem, scripted
+from tests.scaling.scenario import absolute_problem, fixed, scripted
 
 SAMPLE = Step(stage=Stage.SAMPLE)
 
@@ -16,7 +16,7 @@ PROBLEMS = [absolute_problem("abs1"), absolute_problem("abs2"), absolute_problem
 
 def _solve(tmp_path: Path, caps: BudgetCaps, problems=PROBLEMS):  # type: ignore[no-untyped-def]
     generator, sandbox = scripted()
-    config = ScalingConfig(budget=caps)
+    config = fixed(budget=caps)
     answers = solve(problems, config, generator, sandbox, RunStore.open(tmp_path))
     return answers, generator, sandbox
 
@@ -100,7 +100,7 @@ def test_the_ledger_keeps_charges_by_stage_and_caps_count_them(tmp_path: Path) -
 
 def test_each_answer_costs_the_stages_its_strategy_needs(tmp_path: Path) -> None:
     generator, sandbox = scripted()
-    config = ScalingConfig(baselines=("first", "public_tests", "oracle"))
+    config = fixed(baselines=("first", "public_tests", "oracle"))
     store = RunStore.open(tmp_path)
     solve(PROBLEMS[:1], config, generator, sandbox, store)
     cost = {answer.strategy: answer.cost for answer in store.answers("abs1")}

@@ -7,7 +7,7 @@ import pytest
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Execution, Status, TestCase
 from codescale.scaling.budget import Budget
-from codescale.scaling.config import BudgetCaps, ScalingConfig
+from codescale.scaling.config import BudgetCaps
 from codescale.scaling.errors import ScalingError
 from codescale.scaling.pipeline import load_pools, solve
 from codescale.scaling.prompts import failure_report
@@ -17,7 +17,7 @@ from codescale.scaling.sample import candidate_id, sample
 from codescale.scaling.synthesize import synthesize
 from codescale.store import RunStore
 from tests.scaling.doubles import fenced, prompt_text
-from tests.scaling.scenario import absolute_problem, scripted
+from tests.scaling.scenario import absolute_problem, fixed, scripted
 
 PROBLEMS = [absolute_problem("abs1"), absolute_problem("abs2")]
 
@@ -29,7 +29,7 @@ def _copies(store: RunStore, problem_id: str) -> dict[str, int]:
 def test_batches_span_problems_and_debugging_stops_once_tests_pass(tmp_path: Path) -> None:
     generator, sandbox = scripted()
     store = RunStore.open(tmp_path)
-    answers = solve(PROBLEMS, ScalingConfig(rounds=2), generator, sandbox, store)
+    answers = solve(PROBLEMS, fixed(rounds=2), generator, sandbox, store)
 
     kinds = generator.kinds()
     assert kinds[:3] == [["sample"] * 2, ["revise"] * 2, ["synthesize"] * 2]
@@ -43,7 +43,7 @@ def test_batches_span_problems_and_debugging_stops_once_tests_pass(tmp_path: Pat
 
 def test_revision_prompt_quotes_the_failing_test(tmp_path: Path) -> None:
     generator, sandbox = scripted()
-    solve(PROBLEMS[:1], ScalingConfig(rounds=1), generator, sandbox, RunStore.open(tmp_path))
+    solve(PROBLEMS[:1], fixed(rounds=1), generator, sandbox, RunStore.open(tmp_path))
     [revision] = [r for batch in generator.batches for r in batch if len(r.messages) > 2]
     text = prompt_text(revision)
     assert "Input:\n3\n" in text and "Expected output:\n3\n" in text
@@ -69,7 +69,7 @@ def test_each_failing_sample_gets_its_own_revisions(tmp_path: Path) -> None:
 
     generator, sandbox = scripted(sample=bad_then_fixed)
     store = RunStore.open(tmp_path)
-    solve(PROBLEMS[:1], ScalingConfig(n=4, rounds=2), generator, sandbox, store)
+    solve(PROBLEMS[:1], fixed(n=4, rounds=2), generator, sandbox, store)
     [revise_batch] = [b for b in generator.batches if len(b[0].messages) > 2]
     assert len(revise_batch) == 1 and revise_batch[0].params.n == 4
     assert _copies(store, "abs1") == {"off_by_one": 4, "right": 4}
@@ -77,7 +77,7 @@ def test_each_failing_sample_gets_its_own_revisions(tmp_path: Path) -> None:
 
 def test_ids_are_deterministic_and_a_rerun_resumes_without_new_work(tmp_path: Path) -> None:
     generator, sandbox = scripted()
-    config = ScalingConfig(baselines=("majority", "oracle"))
+    config = fixed(baselines=("majority", "oracle"))
     first = solve(PROBLEMS, config, generator, sandbox, RunStore.open(tmp_path / "a"))
 
     again, sandbox_again = scripted()
@@ -100,7 +100,7 @@ def test_inputs_that_crash_every_survivor_are_dropped(tmp_path: Path) -> None:
 
     generator, sandbox = scripted(synthesize=with_junk)
     store = RunStore.open(tmp_path)
-    runner = Runner(ScalingConfig(hypothesis_inputs=0), generator, sandbox, store,
+    runner = Runner(fixed(hypothesis_inputs=0), generator, sandbox, store,
                     Budget(BudgetCaps()))
     pools = load_pools([absolute_problem()], store)
     sample(runner, pools)
@@ -114,7 +114,7 @@ def test_inputs_that_crash_every_survivor_are_dropped(tmp_path: Path) -> None:
 def test_progress_events_and_costs(tmp_path: Path) -> None:
     events: list[Event] = []
     generator, sandbox = scripted()
-    [answer] = solve(PROBLEMS[:1], ScalingConfig(), generator, sandbox,
+    [answer] = solve(PROBLEMS[:1], fixed(), generator, sandbox,
                      RunStore.open(tmp_path), progress=events.append)
     stages = [e.stage for e in events]
     for stage in ("sample", "public tests", "debug round 1", "synthesize inputs",
@@ -128,7 +128,7 @@ def test_progress_events_and_costs(tmp_path: Path) -> None:
 def test_repeated_problem_ids_are_rejected(tmp_path: Path) -> None:
     generator, sandbox = scripted()
     with pytest.raises(ScalingError, match="repeated: abs"):
-        solve([absolute_problem(), absolute_problem()], ScalingConfig(), generator, sandbox,
+        solve([absolute_problem(), absolute_problem()], fixed(), generator, sandbox,
               RunStore.open(tmp_path))
 
 
@@ -140,7 +140,7 @@ def test_a_greedy_sample_comes_first_when_asked(tmp_path: Path) -> None:
 
     generator, sandbox = scripted(sample=by_temperature)
     store = RunStore.open(tmp_path)
-    config = ScalingConfig(n=4, rounds=0, greedy_sample=True)
+    config = fixed(n=4, rounds=0, greedy_sample=True)
     solve(PROBLEMS, config, generator, sandbox, store)
     assert [(r.params.n, r.params.temperature) for r in generator.batches[0]] == \
         [(1, 0.0), (3, 0.7)] * 2  # both problems in one batch
@@ -152,6 +152,6 @@ def test_a_greedy_sample_comes_first_when_asked(tmp_path: Path) -> None:
 def test_a_single_greedy_sample_is_the_whole_pool(tmp_path: Path) -> None:
     generator, sandbox = scripted(sample=lambda request: [fenced("right")] * request.params.n)
     store = RunStore.open(tmp_path)
-    solve(PROBLEMS[:1], ScalingConfig(n=1, rounds=0, greedy_sample=True), generator, sandbox,
+    solve(PROBLEMS[:1], fixed(n=1, rounds=0, greedy_sample=True), generator, sandbox,
           store)
     assert [(r.params.n, r.params.temperature) for r in generator.batches[0]] == [(1, 0.0)]

@@ -9,10 +9,9 @@ from codescale.execution.config import sandbox_config
 from codescale.execution.protocol import Sandbox
 from codescale.llm.protocol import GenerationRequest
 from codescale.models import Problem, TestCase
-from codescale.scaling.config import ScalingConfig
 from codescale.scaling.pipeline import solve
 from codescale.store import RunStore
-from tests.scaling.scenario import absolute_problem, scripted
+from tests.scaling.scenario import absolute_problem, fixed, scripted
 
 PROGRAMS = {
     "right": "x = int(input())\nprint(abs(x))",
@@ -50,7 +49,7 @@ def test_sstar_on_real_executions(sandbox: Sandbox, tmp_path: Path) -> None:
     generator, _ = scripted(sample=_samples,
                             revise=lambda request: [_answer("right")] * request.params.n,
                             synthesize=lambda request: ['["-2", "0", "150", "x"]'])
-    config = ScalingConfig(rounds=1, baselines=("majority", "oracle"))
+    config = fixed(rounds=1, baselines=("majority", "oracle"))
     store = RunStore.open(tmp_path)
     answers = solve([absolute_problem(), CALL], config, generator, sandbox, store)
 

@@ -5,11 +5,10 @@ from pathlib import Path
 import pytest
 
 from codescale.models import Answer
-from codescale.scaling.config import ScalingConfig
 from codescale.scaling.pipeline import solve
 from codescale.scaling.registry import strategy_names
 from codescale.store import RunStore
-from tests.scaling.scenario import BEHAVIOURS, absolute_problem, scripted
+from tests.scaling.scenario import BEHAVIOURS, absolute_problem, fixed, scripted
 
 ALL_BASELINES = tuple(s for s in strategy_names() if s != "sstar")
 
@@ -26,7 +25,7 @@ def store(tmp_path: Path) -> RunStore:
 
 def test_sstar_picks_the_only_correct_program_with_k_minus_1_adjudications(store: RunStore) -> None:
     generator, sandbox = scripted()
-    config = ScalingConfig(rounds=0, hypothesis_inputs=0, baselines=ALL_BASELINES)
+    config = fixed(rounds=0, hypothesis_inputs=0, baselines=ALL_BASELINES)
     [answer] = solve([absolute_problem()], config, generator, sandbox, store)
 
     assert answer.strategy == "sstar" and _program_name(answer) == "right"
@@ -43,7 +42,7 @@ def test_sstar_picks_the_only_correct_program_with_k_minus_1_adjudications(store
 
 def test_baselines_answer_from_the_same_pool(store: RunStore) -> None:
     generator, sandbox = scripted()
-    config = ScalingConfig(rounds=0, hypothesis_inputs=0, baselines=ALL_BASELINES)
+    config = fixed(rounds=0, hypothesis_inputs=0, baselines=ALL_BASELINES)
     solve([absolute_problem()], config, generator, sandbox, store,)
     answers = {a.strategy: a for a in store.answers("abs")}
 
@@ -64,7 +63,7 @@ def test_random_is_deterministic_under_the_seed(tmp_path: Path) -> None:
     picks = set()
     for run in range(2):
         generator, sandbox = scripted()
-        config = ScalingConfig(rounds=0, selector="random", seed=7)
+        config = fixed(rounds=0, selector="random", seed=7)
         [answer] = solve([absolute_problem()], config, generator, sandbox,
                          RunStore.open(tmp_path / str(run)))
         picks.add(answer.candidate_id)
@@ -73,7 +72,7 @@ def test_random_is_deterministic_under_the_seed(tmp_path: Path) -> None:
 
 def test_unreadable_verdicts_fall_back_to_cluster_size(store: RunStore) -> None:
     generator, sandbox = scripted(adjudicate=lambda request: ["I cannot decide."])
-    [answer] = solve([absolute_problem()], ScalingConfig(rounds=0, hypothesis_inputs=0),
+    [answer] = solve([absolute_problem()], fixed(rounds=0, hypothesis_inputs=0),
                      generator, sandbox, store)
 
     assert _program_name(answer) == "identity"
@@ -85,7 +84,7 @@ def test_unreadable_verdicts_fall_back_to_cluster_size(store: RunStore) -> None:
 def test_no_survivor_abstains_with_reason(store: RunStore) -> None:
     generator, sandbox = scripted(sample=lambda request: [
         "```python\nNAME = \"off_by_one\"\n```"] * request.params.n)
-    config = ScalingConfig(rounds=0, baselines=("majority", "first"))
+    config = fixed(rounds=0, baselines=("majority", "first"))
     [answer] = solve([absolute_problem()], config, generator, sandbox, store)
 
     assert answer.abstained and answer.code is None

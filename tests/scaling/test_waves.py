@@ -179,6 +179,28 @@ def test_the_reserve_is_left_to_selection(tmp_path: Path) -> None:
     assert any(row.step.stage == "adjudicate" for row in store.spending())
 
 
+def test_inputs_proposed_during_waves_are_paid_from_the_reserve(tmp_path: Path) -> None:
+    # the first wave's inputs were proposed while sampling (a split problem); the second wave
+    # fits what sampling may spend, so it goes out although sampling and proposals together
+    # passed 1 - reserve of the budget
+    store = RunStore.open(tmp_path)
+    generator, sandbox = doubles({"split": ["right", "zero_bug"]})
+    one_wave = Runner(adaptive(n=4), generator, sandbox, store, Budget(BudgetCaps(), ledger=store))
+    sample_in_waves(one_wave, load_pools([problem("split")], store))
+    spent = {stage: sum(row.cost.prompt_tokens + row.cost.completion_tokens
+                        for row in store.spending() if row.step.stage == stage)
+             for stage in ("sample", "synthesize inputs")}
+    assert spent["synthesize inputs"] > 0
+    allowed = int(2.2 * spent["sample"])  # room for 1.2 more waves before the reserve
+    capped = adaptive(n=8, budget=BudgetCaps(tokens=2 * allowed),
+                      adaptive=AdaptiveConfig(enabled=True, wave=4, margin=3, reserve=0.5))
+    assert sum(spent.values()) + spent["sample"] > allowed
+    generator, sandbox = doubles({"split": ["right", "zero_bug"]})
+    sample_in_waves(Runner(capped, generator, sandbox, store, Budget(capped.budget, ledger=store)),
+                    load_pools([problem("split")], store))
+    assert store.step(wave_step("split", 1)) is not None
+
+
 def revisions_by_round(generator: ScriptedGenerator) -> list[list[str]]:
     """The problem tag of each revision request, batch by batch."""
     return [[r.messages[1].content.split("]")[0].lstrip("[") for r in batch]
@@ -194,7 +216,8 @@ def test_unsolved_revision_skips_solved_problems_and_stops_without_progress(
 
     sequences = {"solved": ["right", "off_by_one"], "stuck": ["broken"]}
     generator, sandbox = doubles(sequences, revise=half_each_time)
-    config = ScalingConfig(n=2, rounds=3, revise="unsolved")
+    config = ScalingConfig(n=2, rounds=3, revise="unsolved",
+                           adaptive=AdaptiveConfig(enabled=False))
     solve([problem("solved"), problem("stuck")], config, generator, sandbox,
           RunStore.open(tmp_path / "unsolved"))
     # round 1 raised "stuck" from 0 to 1 public test passed; round 2 did not: no round 3
