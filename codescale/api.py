@@ -111,8 +111,9 @@ class Session:
     def fix(self, snapshot: Snapshot, run_dir: Path, progress: Progress | None = None
             ) -> FixReport:
         """Propose a verified patch for the failing tests of the repository in `snapshot`,
-        recorded in `run_dir` (a killed run resumes there)."""
-        config, scaling = self.config, self.config.scaling
+        recorded in `run_dir` (a killed run resumes there). The bot draws all `n` candidates
+        at once: the fixed-`n` policy, with its 2 debug rounds unless `rounds` is set."""
+        config, scaling = self.config, self.config.scaling.as_fixed()
         claim(run_dir, repository_manifest(config, snapshot))
         store = RunStore.open(run_dir)
         try:

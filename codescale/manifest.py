@@ -33,6 +33,10 @@ _SCALING_ADDED_LATER: dict[str, Any] = {
 left out while they hold it, so those runs still resume and keep their default run
 directory."""
 
+WAVE_SCHEME = "doubling"
+"""How an adaptive run's waves grow, recorded beside its settings: runs made while every wave
+drew `wave` samples lack it and are refused, not read as doubling waves."""
+
 
 class RunMismatch(CodescaleError):
     """A run directory holds a run made with other settings or other problem contents."""
@@ -76,6 +80,8 @@ def decisive_settings(llm: LLMConfig, sandbox: SandboxConfig,
     sandbox_values = sandbox.model_dump(mode="json", include=set(sandbox.DECISIVE))
     scaling_values = scaling.model_dump(mode="json", exclude=set(_SCALING_FREE)
                                         | _unchanged(scaling, _SCALING_ADDED_LATER))
+    if scaling.adaptive.enabled:
+        scaling_values["adaptive"]["waves"] = WAVE_SCHEME
     return {"codescale": package_version(), **_flat("llm.", llm_values),
             **_flat("sandbox.", sandbox_values), **_flat("scaling.", scaling_values)}
 

@@ -148,3 +148,30 @@ def test_scaling_flags_override_nested_tables_of_the_file(tmp_path: Path) -> Non
     assert scaling.revise == "unsolved"
     with pytest.raises(ConfigError, match="scaling.revise"):
         load_config(None, {"scaling": scaling_flags(None, None, None, None, None, None, "all")})
+
+
+@pytest.mark.parametrize(("table", "flags", "rounds"), [
+    ("[scaling]\nn = 8\n", {"adaptive": {"enabled": False}}, 2),
+    ("[scaling]\nn = 8\n", {}, 0),
+    ("[scaling.adaptive]\nenabled = false\n", {}, 2),
+    ("[scaling.adaptive]\nenabled = false\n", {"adaptive": {"enabled": True}}, 0),
+    ("[scaling]\nrounds = 1\n", {"adaptive": {"enabled": False}}, 1),
+    ("", {"rounds": 3}, 3)])
+def test_debug_rounds_follow_the_final_policy_unless_given(
+        tmp_path: Path, table: str, flags: dict[str, object], rounds: int) -> None:
+    toml = tmp_path / "c.toml"
+    toml.write_text(table)
+    assert load_config(toml, {"scaling": flags}).scaling.rounds == rounds
+
+
+def test_an_adaptive_run_made_with_waves_of_one_size_is_refused(tmp_path: Path) -> None:
+    # such a run's steps hold waves of `wave` samples each; read as doubling waves, its
+    # problems would stop short while its records claimed the samples were asked for
+    manifest = RunManifest.of(LlamaCppConfig(), sandbox_config(), ScalingConfig(), (PROBLEM,))
+    assert manifest.settings["scaling.adaptive.waves"] == "doubling"
+    older = manifest.settings.copy()
+    del older["scaling.adaptive.waves"]
+    claim(tmp_path, manifest.model_copy(update={"settings": older}))
+    with pytest.raises(RunMismatch, match=r"scaling.adaptive.waves=None; this run has "
+                                          r"scaling.adaptive.waves='doubling'"):
+        claim(tmp_path, manifest)

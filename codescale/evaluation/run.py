@@ -9,8 +9,9 @@ rerun of the same command resumes, and `codescale report RUN_DIR` rebuilds the o
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from codescale.api import Session
 from codescale.config import Config, run_completion_cache
@@ -43,6 +44,19 @@ class EvalSettings(BaseModel):
 
     benchmark: str
     config: Config
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fixed_before_waves(cls, data: Any) -> Any:
+        """Settings written before adaptive sampling existed (no `adaptive` table) describe
+        fixed-`n` runs, whatever the default is now."""
+        config = data.get("config") if isinstance(data, dict) else None
+        if not isinstance(config, dict):
+            return data
+        scaling = config.get("scaling")
+        if not isinstance(scaling, dict) or "adaptive" in scaling:
+            return data
+        return data | {"config": config | {"scaling": scaling | {"adaptive": {"enabled": False}}}}
 
 
 def with_every_strategy(config: Config) -> Config:

@@ -21,10 +21,10 @@ def repository_sha256(snapshot: Snapshot) -> str:
 
 
 def repository_manifest(config: Config, snapshot: Snapshot) -> RunManifest:
-    """The manifest of a fix run: the run's decisive settings, the `[fix]` table and the
-    repository's content hash."""
+    """The manifest of a fix run: the run's decisive settings (the bot draws its candidates
+    under the fixed-`n` policy), the `[fix]` table and the repository's content hash."""
     fix = config.fix.model_dump(mode="json")
-    return RunManifest.of(config.llm, config.sandbox, config.scaling, [], more={
+    return RunManifest.of(config.llm, config.sandbox, config.scaling.as_fixed(), [], more={
         **{f"fix.{key}": value for key, value in fix.items()},
         "fix.repository_sha256": repository_sha256(snapshot)})
 

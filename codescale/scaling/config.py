@@ -1,6 +1,6 @@
 """Settings of the S* pipeline; every default follows the S* paper (Li et al., 2025)."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -73,16 +73,20 @@ class ScalingConfig(BaseModel):
                                 description="longest input/output quoted in a revision prompt")
     budget: BudgetCaps = BudgetCaps()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _policy_rounds(cls, data: Any) -> Any:
-        """Debug rounds, when not given, follow the sampling policy: 0 adaptive, 2 fixed."""
-        if not isinstance(data, dict) or data.get("rounds") is not None:
-            return data
-        adaptive = data.get("adaptive")
-        waves = adaptive.enabled if isinstance(adaptive, AdaptiveConfig) else \
-            AdaptiveConfig.model_validate(adaptive or {}).enabled
-        return data | {"rounds": 0 if waves else 2}
+    @model_validator(mode="after")
+    def _policy_rounds(self) -> "ScalingConfig":
+        """Debug rounds, when not given, follow the sampling policy: 0 adaptive, 2 fixed. The
+        derived value is not marked as given, so settings merged later derive it again."""
+        if "rounds" not in self.model_fields_set:
+            self.__dict__["rounds"] = 0 if self.adaptive.enabled else 2
+        return self
+
+    def as_fixed(self) -> "ScalingConfig":
+        """These settings under the paper's fixed-`n` policy (rounds derived again unless
+        they were given)."""
+        values = self.model_dump(exclude_unset=True)
+        return ScalingConfig.model_validate(
+            values | {"adaptive": values.get("adaptive", {}) | {"enabled": False}})
 
     @field_validator("selector", "baselines")
     @classmethod

@@ -55,11 +55,14 @@ def samples_requested(waves: int, config: ScalingConfig) -> int:
 def settled(pool: ProblemPool, margin: int) -> bool:
     """True when more samples would not change the answer on the evidence selection has:
     the public-test passers form a single behaviour cluster, or the leading cluster holds
-    `margin` more samples than the runner-up. Passers no input could be run on (no public
-    test to fuzz from, no usable LLM proposal) form one cluster: selection cannot tell them
-    apart either, so further samples change nothing."""
+    `margin` more samples than the runner-up. Passers no input could be proposed for (no
+    public test to fuzz from, no usable LLM proposal) form one cluster: selection cannot tell
+    them apart either, so further samples change nothing. Passers that all crashed on every
+    proposed input settle nothing: a later sample may run on those inputs."""
     found = clusters(pool)
-    return bool(found) and (len(found) == 1 or found[0].size - found[1].size >= margin)
+    if not found or (pool.behaviour and not pool.inputs):
+        return False
+    return len(found) == 1 or found[0].size - found[1].size >= margin
 
 
 def priority(pool: ProblemPool, margin: int) -> tuple[int, int]:

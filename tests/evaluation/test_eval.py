@@ -115,6 +115,15 @@ def test_a_resumed_evaluation_may_add_problems(tmp_path: Path) -> None:
         prepare(tmp_path, "other", first, config)
 
 
+def test_settings_written_before_adaptive_sampling_read_as_fixed_n(tmp_path: Path) -> None:
+    prepare(tmp_path, "scenario", scenario.PROBLEMS, scenario.config(tmp_path))
+    written = json.loads((tmp_path / "eval.json").read_text())
+    del written["config"]["scaling"]["adaptive"]  # as eval.json files made before it existed
+    (tmp_path / "eval.json").write_text(json.dumps(written))
+    settings, _ = load_settings(tmp_path)
+    assert not settings.config.scaling.adaptive.enabled
+
+
 def test_an_evaluation_with_its_own_cache_charges_what_it_replays(tmp_path: Path) -> None:
     own = scenario.config(tmp_path).model_copy(
         update={"completion_cache": run_completion_cache(tmp_path)})

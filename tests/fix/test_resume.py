@@ -8,7 +8,9 @@ import pytest
 
 from codescale.config import Config
 from codescale.execution.pool import WorkerPool
+from codescale.fix.identity import repository_manifest
 from codescale.fix.models import FixReport
+from codescale.fix.snapshot import Snapshot
 from codescale.llm.protocol import GenerationRequest
 from codescale.manifest import RunMismatch
 from tests.fix.conftest import REPOS, fix_config, run_fix
@@ -70,3 +72,13 @@ def test_a_run_directory_of_other_settings_is_refused(local_sandbox: WorkerPool,
         update={"test_command": "pytest -q -x"})})
     with pytest.raises(RunMismatch, match="fix.test_command"):
         _fix(other, generator, local_sandbox, tmp_path)
+
+
+def test_the_bot_draws_under_the_fixed_policy_with_two_debug_rounds_by_default() -> None:
+    # the bot draws all n candidates at once, whatever the solver's default policy
+    settings = repository_manifest(Config(), Snapshot.read(REPOS / "off_by_one")).settings
+    assert settings["scaling.rounds"] == 2
+    assert not any(key.startswith("scaling.adaptive") for key in settings)
+    given = Config.model_validate({"scaling": {"rounds": 1}})
+    assert repository_manifest(given, Snapshot.read(REPOS / "off_by_one")).settings[
+        "scaling.rounds"] == 1

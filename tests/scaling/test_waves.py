@@ -26,6 +26,7 @@ WAVE_BEHAVIOURS: dict[str, Behaviour] = dict(BEHAVIOURS) | {
     "half": lambda text: "3\n" if text.split() == ["3"] else Status.RUNTIME_ERROR,
     "broken": lambda text: Status.RUNTIME_ERROR,
     "abs_again": BEHAVIOURS["right"],  # another program, the same behaviour
+    "broken_too": lambda text: Status.TIMEOUT,
 }
 
 
@@ -177,6 +178,16 @@ def test_the_reserve_is_left_to_selection(tmp_path: Path) -> None:
                   for row in store.spending() if row.step.stage == "sample")
     assert 0 < sampled <= 2000
     assert any(row.step.stage == "adjudicate" for row in store.spending())
+
+
+def test_passers_that_crash_on_every_proposed_input_settle_nothing(tmp_path: Path) -> None:
+    # no public tests, so every sample survives; the first wave's two programs fail on every
+    # proposed input, and the samples after them compute |x| on those inputs
+    untested = problem("p").model_copy(update={"public_tests": ()})
+    generator, sandbox = doubles({"p": ["broken", "broken_too"] * 2 + ["right"] * 12})
+    [answer] = solve([untested], adaptive(), generator, sandbox, RunStore.open(tmp_path))
+    assert len(sample_batches(generator)) > 1
+    assert answer.code is not None and '"right"' in answer.code
 
 
 def test_inputs_proposed_during_waves_are_paid_from_the_reserve(tmp_path: Path) -> None:
