@@ -30,11 +30,12 @@ def solve(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
 @pytest.mark.model
 @pytest.mark.docker
 def test_solves_an_example_and_resumes_for_free(tmp_path: Path) -> None:
+    # the paper's fixed-n policy (the default, adaptive sampling, has its own test below)
     config = tmp_path / "codescale.toml"  # a cold completion cache: the first run pays
     config.write_text(f'completion_cache = "{tmp_path / "completions.sqlite"}"\n')
-    args = ["problems/leap-year.yaml", "--n", "2", "--rounds", "1", "--max-tokens", "256",
-            "--sandbox", "docker", "--run-dir", str(tmp_path / "run"), "--config", str(config),
-            "--json"]
+    args = ["problems/leap-year.yaml", "--fixed", "--n", "2", "--rounds", "1",
+            "--max-tokens", "256", "--sandbox", "docker", "--run-dir", str(tmp_path / "run"),
+            "--config", str(config), "--json"]
     first = solve(*args)
     assert first.returncode == 0, first.stderr
     answer = json.loads(first.stdout.strip().splitlines()[-1])
