@@ -21,14 +21,14 @@ from codescale.errors import CodescaleError
 from codescale.execution.config import SandboxConfig
 from codescale.llm.config import LLMConfig
 from codescale.models import Problem
-from codescale.scaling.config import AdaptiveConfig, ScalingConfig
+from codescale.scaling.config import BEFORE_WAVES, ScalingConfig
 from codescale.store import FILENAME as STORE_FILENAME
 
 FILENAME = "manifest.json"
 _SCALING_FREE = ("selector", "baselines")
 """Scaling settings that only pick which strategies answer from the same pool."""
 _SCALING_ADDED_LATER: dict[str, Any] = {
-    "revise": "failing", "adaptive": AdaptiveConfig(enabled=False), "judge_both_orders": False}
+    "revise": "failing", "adaptive": BEFORE_WAVES, "judge_both_orders": False}
 """Scaling settings newer than the first manifests, with the value runs made before them had:
 left out while they hold it, so those runs still resume and keep their default run
 directory."""

@@ -27,6 +27,7 @@ from codescale.llm.protocol import Generator
 from codescale.manifest import RunManifest, claim
 from codescale.models import Problem
 from codescale.scaling import pipeline
+from codescale.scaling.config import BEFORE_WAVES
 from codescale.scaling.costs import totals
 from codescale.scaling.registry import strategy_names
 from codescale.store import RunStore
@@ -56,7 +57,8 @@ class EvalSettings(BaseModel):
         scaling = config.get("scaling")
         if not isinstance(scaling, dict) or "adaptive" in scaling:
             return data
-        return data | {"config": config | {"scaling": scaling | {"adaptive": {"enabled": False}}}}
+        return data | {"config": config | {"scaling": scaling | {
+            "adaptive": BEFORE_WAVES.model_dump()}}}
 
 
 def with_every_strategy(config: Config) -> Config:

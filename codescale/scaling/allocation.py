@@ -62,13 +62,10 @@ GENERATION = frozenset({Stage.SAMPLE, Stage.DEBUG})
 """The stages the allowance pays for; input synthesis and adjudication spend the reserve."""
 
 
-def generation_allowance(runner: Runner, summed: Totals) -> int | None:
-    """Tokens sampling and debugging may still spend under the adaptive policy (None: no
-    token budget): up to `1 - reserve` of the budget in all, what selection spends coming
-    out of the reserve (inputs are proposed while waves go on), and never past the cap."""
-    cap = runner.config.budget.tokens
-    if cap is None:
-        return None
+def generation_allowance(runner: Runner, cap: int, summed: Totals) -> int:
+    """Tokens sampling and debugging may still spend of a token budget `cap` under the
+    adaptive policy: up to `1 - reserve` of it in all, what selection spends coming out of
+    the reserve (inputs are proposed while waves go on), and never past the cap."""
     spent = runner.budget.total()
     generated = sum(cost.prompt_tokens + cost.completion_tokens
                     for (_, step), cost in summed.items() if step.stage in GENERATION)
@@ -81,11 +78,11 @@ def affordable(runner: Runner, wanted: Sequence[tuple[T, ProblemPool, Sequence[G
     """The items, in the order given, whose requests (costed by their problem's rates) still
     fit the allowance (all of them without a token budget). Leaving some out stops nothing
     else: input synthesis and adjudication still spend the reserve."""
-    summed, rates = totals(runner.store.spending()), dict[str, TokenRates]()
-    cap = generation_allowance(runner, summed)
+    cap = runner.config.budget.tokens
     if cap is None:
         return [item for item, _, _ in wanted]
-    allowance, kept = float(cap), []
+    summed, rates = totals(runner.store.spending()), dict[str, TokenRates]()
+    allowance, kept = float(generation_allowance(runner, cap, summed)), []
     for item, pool, requests in wanted:
         if pool.problem.id not in rates:
             rates[pool.problem.id] = token_rates(pool, summed, runner.config.max_tokens)

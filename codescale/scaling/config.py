@@ -36,6 +36,10 @@ class AdaptiveConfig(BaseModel):
                                                  "adjudication")
 
 
+BEFORE_WAVES = AdaptiveConfig(enabled=False)
+"""What runs made before adaptive sampling existed did: draw `n` samples per problem."""
+
+
 class ScalingConfig(BaseModel):
     """How many programs to sample, how to debug them, and how to pick one."""
 

@@ -6,8 +6,8 @@ pays a prompt per doubling rather than per few samples, and its pool after each 
 pool a fixed run of that size draws. A problem is settled when its public-test passers
 (grouped into behaviour clusters on the distinguishing inputs selection uses: proposed once,
 when a problem first has two passers, so asking early costs nothing extra) all behave alike,
-or their largest cluster holds `margin` more samples than any other: the sequential test of which of
-two answers is likelier stops when one leads by a fixed count (Wald's SPRT), and
+or their largest cluster holds `margin` more samples than any other: the sequential test of
+which of two answers is likelier stops when one leads by a fixed count (Wald's SPRT), and
 Adaptive-Consistency stops sampling on the same kind of agreement. Each wave goes out as one
 batch over every open problem. With a token budget (`budget.tokens`), waves stop at
 `1 - reserve` of it (every problem gets its first wave), and when not every open problem
@@ -102,8 +102,7 @@ def _wishes(runner: Runner, pools: list[ProblemPool], waves: dict[str, int]
     for pool in pools:
         first = wave_start(waves[pool.problem.id], config)
         if first < config.n and not settled(pool, config.adaptive.margin):
-            wishes.append((pool, min(wave_start(waves[pool.problem.id] + 1, config), config.n)
-                           - first))
+            wishes.append((pool, samples_requested(waves[pool.problem.id] + 1, config) - first))
     return wishes
 
 
